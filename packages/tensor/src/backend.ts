@@ -1,0 +1,166 @@
+/**
+ * Backends: one gpu.js `GPU` instance per backend, and the kernel cache.
+ *
+ * Every op's arithmetic is a gpu.js kernel. A kernel is compiled once per
+ * (backend, op, constants, output size, input sizes) and cached here.
+ *
+ * Backends:
+ * - `cpu`        gpu.js's plain-JS reference; synchronous.
+ * - `webasm`     gpu.js WebAssembly + f32x4 SIMD. With `threads` (the default) kernels run under
+ *                the async contract, which lets gpu.js split large kernels across its worker pool.
+ * - `webgpu`     gpu.js WGSL compute shaders; always asynchronous. Needs `navigator.gpu`
+ *                (in Node, import `@smoe/tensor/node` first, which provides it).
+ * - `headlessgl` gpu.js over the optional `gl` package (Node only, where it is built).
+ *
+ * The user-facing contract is the same on all of them: ops return tensors at once, and reading
+ * values (`await t.data()`) is the one awaited step.
+ */
+import gpujs from 'gpu.js';
+import type { IKernelRunShortcut, IGPUSettings } from 'gpu.js';
+
+const { GPU } = gpujs;
+type GPUInstance = InstanceType<typeof GPU>;
+
+/** The backends smoe can run on. */
+export type BackendName = 'cpu' | 'webasm' | 'webgpu' | 'headlessgl';
+
+/** All backend names, in the order the automatic choice tries them (fastest measured first). */
+export const backendNames: readonly BackendName[] = ['webasm', 'webgpu', 'headlessgl', 'cpu'];
+
+/** What a kernel receives inside its body (`this`). */
+export interface KernelThis {
+  thread: { x: number; y: number; z: number };
+  constants: Record<string, number>;
+}
+
+/** A compiled kernel: host arrays in, a host array (or a promise of one) out. */
+export type CompiledKernel = (...args: Float32Array[]) => Float32Array | Promise<Float32Array>;
+
+/** Options for one backend. */
+export interface BackendOptions {
+  /** webasm only: run kernels under the async contract so gpu.js may use its worker pool. Default true. */
+  threads?: boolean;
+}
+
+/** A live backend: the gpu.js instance and its compiled kernels. */
+export class Backend {
+  readonly name: BackendName;
+  /** True when kernels return promises (webgpu, threaded webasm). */
+  readonly async: boolean;
+  private readonly gpu: GPUInstance;
+  private readonly kernels = new Map<string, CompiledKernel>();
+
+  constructor(name: BackendName, options: BackendOptions = {}) {
+    this.name = name;
+    const threads = options.threads ?? true;
+    this.async = name === 'webgpu' || (name === 'webasm' && threads);
+    this.gpu = new GPU({ mode: name } as IGPUSettings);
+  }
+
+  /** Number of kernels compiled so far (one per op, shape and backend). */
+  get kernelCount(): number {
+    return this.kernels.size;
+  }
+
+  /**
+   * Returns the cached kernel for `key`, compiling it from `source` on first use.
+   * `output` is the flat output length; `constants` are compiled into the kernel.
+   */
+  kernel(
+    key: string,
+    source: (this: KernelThis, ...args: Float32Array[]) => number,
+    output: number,
+    constants: Record<string, number>,
+  ): CompiledKernel {
+    let compiled = this.kernels.get(key);
+    if (!compiled) {
+      const settings: Record<string, unknown> = {
+        output: [output],
+        constants,
+        tactic: 'precision',
+        precision: 'single',
+        loopMaxIterations: 1 << 24,
+      };
+      if (this.async) settings.asyncMode = true;
+      const k = this.gpu.createKernel(source as never, settings as never) as IKernelRunShortcut;
+      compiled = k as unknown as CompiledKernel;
+      this.kernels.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  /** Releases every compiled kernel and the gpu.js instance (worker pool, device). */
+  destroy(): void {
+    this.kernels.clear();
+    void this.gpu.destroy();
+  }
+}
+
+let current: Backend | undefined;
+const probes = new Map<BackendName, () => Promise<boolean>>();
+
+/** Registers an availability probe for a backend (the Node entry point registers webgpu's and headlessgl's). */
+export function registerBackendProbe(name: BackendName, probe: () => Promise<boolean>): void {
+  probes.set(name, probe);
+}
+
+/** True when `name` can run here: gpu.js supports it and its runtime answers. */
+export async function isBackendAvailable(name: BackendName): Promise<boolean> {
+  const probe = probes.get(name);
+  if (probe) return probe();
+  switch (name) {
+    case 'cpu':
+      return true;
+    case 'webasm':
+      return GPU.isWebAssemblySupported === true || typeof WebAssembly === 'object';
+    case 'webgpu':
+      return typeof navigator !== 'undefined' && (await (GPU as unknown as { isWebGPUAvailable(): Promise<boolean> }).isWebGPUAvailable());
+    case 'headlessgl':
+      return GPU.isHeadlessGLSupported === true;
+    default:
+      return false;
+  }
+}
+
+function checkName(name: string): asserts name is BackendName {
+  if (!(backendNames as readonly string[]).includes(name)) {
+    throw new Error(`setBackend: unknown backend '${name}'; use one of ${backendNames.join(', ')}`);
+  }
+}
+
+/**
+ * Selects the backend every following op runs on. Throws when it is not available here.
+ * Without a name: `SMOE_BACKEND` if set, else the default (webasm, measured fastest on CPUs).
+ */
+export async function setBackend(name?: BackendName | string, options: BackendOptions = {}): Promise<Backend> {
+  const env = typeof process !== 'undefined' ? process.env?.SMOE_BACKEND : undefined;
+  const chosen = name ?? env ?? 'webasm';
+  checkName(chosen);
+  if (!(await isBackendAvailable(chosen))) {
+    throw new Error(
+      `setBackend: backend '${chosen}' is not available here` +
+        (chosen === 'webgpu' ? ' (no WebGPU adapter; in Node import "@smoe/tensor/node" and install a Vulkan driver such as Mesa lavapipe)' : '') +
+        (chosen === 'headlessgl' ? ' (the optional "gl" package is not built)' : ''),
+    );
+  }
+  if (current && current.name === chosen && current.async === (chosen === 'webgpu' || (chosen === 'webasm' && (options.threads ?? true)))) {
+    return current;
+  }
+  current?.destroy();
+  current = new Backend(chosen, options);
+  return current;
+}
+
+/** The backend ops run on now; on first use, `SMOE_BACKEND` or webasm (synchronously usable ones only). */
+export function getBackend(): Backend {
+  if (!current) {
+    const env = typeof process !== 'undefined' ? process.env?.SMOE_BACKEND : undefined;
+    const name = env ?? 'webasm';
+    checkName(name);
+    if (name === 'webgpu' || name === 'headlessgl') {
+      throw new Error(`getBackend: SMOE_BACKEND=${name} must be selected with 'await setBackend()' before the first op`);
+    }
+    current = new Backend(name);
+  }
+  return current;
+}
