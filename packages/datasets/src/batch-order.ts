@@ -38,7 +38,7 @@ export class BatchOrder {
   private epoch = 0;
   private step = 0;
   private cachedEpoch = -1;
-  private cachedOrder = new Int32Array(0);
+  private cachedOrder: Int32Array = new Int32Array(0);
 
   constructor(
     private readonly kind: string,

@@ -1,0 +1,73 @@
+/**
+ * The routing plan: what every router strategy produces and what the MoE layer consumes.
+ *
+ * A router maps the inputs of one MoE layer, x: [tokens, dim], to a set of selected
+ * (token, expert, weight) pairs. The layer dispatches x[token] to expert, runs each expert on
+ * its rows (a grouped matmul), scales by weight and scatter-adds back to the token:
+ *   y_t = Σ_{(t, e, w) in plan} w · E_e(x_t)
+ * Tokens may get 0 experts (expert choice, USMoE); the residual connection carries them.
+ */
+import type { Module, Rng, Tensor } from '@smoe/tensor';
+
+/** What a router needs to know beyond the inputs. */
+export interface RouteContext {
+  /** Training mode (noise, capacity factor for training, growing k, stage-1 distillation…). */
+  training: boolean;
+  /**
+   * Tokens per group for strategies that select within a group (expert choice, USMoE: one
+   * sequence or one image). Must divide the token count. Default: all tokens form one group.
+   */
+  groupSize?: number;
+  /** Current optimisation step and total steps (SMoE-Dropout's growing k, schedules). */
+  step?: number;
+  totalSteps?: number;
+  /** Generator for noise / random choices; the global one when absent. */
+  rng?: Rng;
+  /** Token ids [tokens] (hash routing). */
+  tokenIds?: Int32Array;
+  /**
+   * Per-expert output norms ‖E_j(x_t)‖: [tokens, experts], supplied by the layer on demand
+   * (CompeteSMoE's competition runs every expert).
+   */
+  expertOutputNorms?: () => Tensor;
+}
+
+/** The plan: selected pairs sorted by expert then token, with losses and statistics. */
+export interface RoutingPlan {
+  /** Number of tokens and experts routed over. */
+  tokens: number;
+  experts: number;
+  /** int32 [pairs]: the token of each selected pair. */
+  token: Tensor;
+  /** int32 [pairs]: the expert of each selected pair (non-decreasing). */
+  expert: Tensor;
+  /** Host copies of `token` and `expert` (bookkeeping: counts, statistics). */
+  tokenIndex: Int32Array;
+  expertIndex: Int32Array;
+  /** float32 [pairs]: combine weights, differentiable to the router's parameters where the method says so. */
+  weight: Tensor;
+  /** [experts]: pairs kept per expert (after capacity). */
+  counts: Int32Array;
+  /** Pairs the strategy selected but capacity dropped. */
+  droppedPairs: number;
+  /** Tokens that received no expert. */
+  unroutedTokens: number;
+  /** Scalar: the weighted sum of the strategy's auxiliary losses, to add to the task loss (null if none). */
+  auxLoss: Tensor | null;
+  /** Named, unweighted auxiliary losses (balance, z, importance, vq, distillation, imitation…). */
+  losses: Record<string, Tensor>;
+  /** Named statistics of this routing (load cv, entropy, experts per token…), ROUTING.md §7. */
+  stats: Record<string, number>;
+  /** [tokens, experts] routing probabilities or scores, when the strategy has them (fluctuation, analysis). */
+  probabilities?: Tensor;
+}
+
+/** A router strategy with its parameters and state: a module whose `route` builds a plan. */
+export interface Router extends Module {
+  /** Registered strategy name ('tokenChoice', 'expertChoice', 'usmoe', 'vq', …). */
+  readonly strategy: string;
+  /** Number of experts. */
+  readonly experts: number;
+  /** Routes x: [tokens, dim]. */
+  route(x: Tensor, context: RouteContext): Promise<RoutingPlan>;
+}
