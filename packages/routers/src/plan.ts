@@ -60,6 +60,10 @@ export interface RoutingPlan {
   stats: Record<string, number>;
   /** [tokens, experts] routing probabilities or scores, when the strategy has them (fluctuation, analysis). */
   probabilities?: Tensor;
+  /** VQ routing: [tokens, dim] the straight-through quantized inputs q̃ (the discrete path's input). */
+  quantized?: Tensor;
+  /** VQ routing: int32 [tokens] code index of each token. */
+  codes?: Int32Array;
 }
 
 /** A router strategy with its parameters and state: a module whose `route` builds a plan. */
