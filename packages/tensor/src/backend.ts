@@ -124,17 +124,29 @@ export async function isBackendAvailable(name: BackendName): Promise<boolean> {
 
 function checkName(name: string): asserts name is BackendName {
   if (!(backendNames as readonly string[]).includes(name)) {
-    throw new Error(`setBackend: unknown backend '${name}'; use one of ${backendNames.join(', ')}`);
+    throw new Error(`setBackend: unknown backend '${name}'; use one of auto, ${backendNames.join(', ')}`);
   }
+}
+
+let autoSelect: (() => Promise<Backend>) | undefined;
+
+/** @internal Wires the measured choice (auto.ts) without an import cycle. */
+export function setAutoSelect(fn: () => Promise<Backend>): void {
+  autoSelect = fn;
 }
 
 /**
  * Selects the backend every following op runs on. Throws when it is not available here.
- * Without a name: `SMOE_BACKEND` if set, else the default (webasm, measured fastest on CPUs).
+ * Without a name: `SMOE_BACKEND` if set, else 'auto' — the fastest backend measured here
+ * (see `measureBackends`).
  */
-export async function setBackend(name?: BackendName | string, options: BackendOptions = {}): Promise<Backend> {
+export async function setBackend(name?: BackendName | 'auto' | string, options: BackendOptions = {}): Promise<Backend> {
   const env = typeof process !== 'undefined' ? process.env?.SMOE_BACKEND : undefined;
-  const chosen = name ?? env ?? 'webasm';
+  const chosen = name ?? env ?? 'auto';
+  if (chosen === 'auto') {
+    if (!autoSelect) throw new Error("setBackend: 'auto' is not wired; import from '@smoe/tensor'");
+    return autoSelect();
+  }
   checkName(chosen);
   if (!(await isBackendAvailable(chosen))) {
     throw new Error(
