@@ -24,7 +24,7 @@ export interface BatchState {
 }
 
 /** An infinite or finite iterator of batches whose position can be saved and restored. */
-export interface BatchIterator<T> extends IterableIterator<T> {
+export interface BatchIterator<T> extends IterableIterator<T, undefined, undefined> {
   /** The position of the next batch. */
   state(): BatchState;
   /** Continues from a position returned by `state()` of an iterator with the same configuration. */
@@ -108,7 +108,7 @@ export class BatchOrder {
 /** Wraps a batch builder into a `BatchIterator`. */
 export function batchIterator<T>(order: BatchOrder, build: (items: Int32Array, epoch: number, step: number) => T): BatchIterator<T> {
   const iterator: BatchIterator<T> = {
-    next(): IteratorResult<T> {
+    next(): IteratorResult<T, undefined> {
       const position = order.next();
       return position ? { done: false, value: build(position.items, position.epoch, position.step) } : { done: true, value: undefined };
     },

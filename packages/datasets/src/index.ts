@@ -16,6 +16,7 @@ export {
   SPAM_SPLIT_SEED,
   type SpamAssassinOptions,
   type SpamAssassinSplit,
+  type SpamMessage,
 } from './spam-assassin.js';
 export {
   mnist,

@@ -11,7 +11,8 @@
  *   'sequential' — windows at 0, context, 2·context, … in order, for evaluation; every token
  *     (except the very last, which has no target) is predicted exactly once. Defaults:
  *     dropLast false (the last batch may hold fewer windows), epochs 1.
- * A window needs context + 1 tokens, so an epoch has ⌊(tokens − 1 − o) / context⌋ windows.
+ * A window needs context + 1 tokens, so an epoch has ⌊(tokens − 1 − o) / context⌋ windows;
+ * random mode needs at least 2 · context tokens so that every offset leaves a window.
  * `state()` / `restore()` save and resume the exact position (see batch-order.ts). Pure.
  */
 import { batchIterator, BatchOrder, checkEpochs, type BatchIterator } from './batch-order.js';
@@ -59,6 +60,8 @@ export function lmBatches(tokens: Int32Array, options: LmBatchOptions): BatchIte
   const random = mode === 'random';
   const dropLast = checkBoolean(where, 'dropLast', options.dropLast, random);
   const epochs = checkEpochs(where, options.epochs, random ? Infinity : 1);
+  // Sequential needs one window (context + 1 tokens); random needs one at every offset.
+  if (random && tokens.length < 2 * context) invalid(where, 'tokens.length', tokens.length, `at least 2 · context = ${2 * context} in random mode`);
   if (tokens.length < context + 1) invalid(where, 'tokens.length', tokens.length, `at least context + 1 = ${context + 1}`);
   // The fewest windows any epoch can have (offset context − 1 in random mode).
   const fewest = Math.floor((tokens.length - 1 - (random ? context - 1 : 0)) / context);

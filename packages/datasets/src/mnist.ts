@@ -6,7 +6,8 @@
  * Second task, for fine-tuning a model pre-trained on the first: `mnistTask` splits the
  * digits into two disjoint label sets, 'digits0to4' and 'digits5to9', each relabelled 0–4
  * (`digits` keeps the original digit). Pre-train on one half, fine-tune on the other.
- * Node only (reads the package's files); parsed splits are cached.
+ * Node only (reads the package's files); parsed splits are cached and shared between calls,
+ * so copy an array before writing to it.
  */
 import { parseIdx } from './idx.js';
 import { readPackageBytes } from './package-files.js';

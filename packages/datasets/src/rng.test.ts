@@ -13,27 +13,25 @@ describe('createRng', () => {
   });
 
   it('matches the reference mulberry32 output for seed 0', () => {
-    // Reference values computed with the canonical mulberry32 C code.
-    const rng = createRng(0);
-    const first = Math.round(rng.next() * 4294967296);
-    expect(first).toBe(1144304738);
+    // The widely used JavaScript mulberry32 returns 0.26642920868471265 (= 1144304738 / 2^32) first for seed 0.
+    expect(createRng(0).next()).toBe(1144304738 / 4294967296);
   });
 
   it('draws uniforms in [0, 1), integers in range and standard normals', () => {
     const rng = createRng(7);
     let sum = 0;
     let squares = 0;
+    let outOfRange = 0;
     const n = 20000;
     for (let i = 0; i < n; i++) {
       const u = rng.next();
-      expect(u).toBeGreaterThanOrEqual(0);
-      expect(u).toBeLessThan(1);
       const k = rng.int(6);
-      expect(Number.isInteger(k) && k >= 0 && k < 6).toBe(true);
+      if (!(u >= 0 && u < 1) || !(Number.isInteger(k) && k >= 0 && k < 6)) outOfRange++;
       const z = rng.normal();
       sum += z;
       squares += z * z;
     }
+    expect(outOfRange).toBe(0);
     expect(Math.abs(sum / n)).toBeLessThan(0.03);
     expect(Math.abs(squares / n - 1)).toBeLessThan(0.05);
   });

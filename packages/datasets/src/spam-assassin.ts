@@ -38,20 +38,21 @@ export interface SpamAssassinSplit {
   classNames: readonly ['ham', 'spam'];
 }
 
-interface Message {
+/** One message as shipped: id within its group, group name, full text with headers. */
+export interface SpamMessage {
   id: string;
   group: string;
   text: string;
 }
 
-let messages: Message[] | undefined;
+let messages: SpamMessage[] | undefined;
 
 /** All messages in the package's file order. */
-export function spamAssassinMessages(): Message[] {
+export function spamAssassinMessages(): SpamMessage[] {
   if (!messages) {
     const files = readPackageJson<string[]>(PACKAGE, 'data', 'file_list.json');
     messages = files.map((file) => {
-      const parsed = readPackageJson<Message>(PACKAGE, 'data', file.replace(/\.txt$/, '.json'));
+      const parsed = readPackageJson<SpamMessage>(PACKAGE, 'data', file.replace(/\.txt$/, '.json'));
       return { id: parsed.id, group: parsed.group, text: parsed.text };
     });
   }
