@@ -64,6 +64,13 @@ export interface RoutingPlan {
   quantized?: Tensor;
   /** VQ routing: int32 [tokens] code index of each token. */
   codes?: Int32Array;
+  /** [experts]: pairs the selection rule assigned per expert before capacity (the Switch balance loss's f_j). */
+  demand?: Int32Array;
+  /** Per-expert capacity that was applied (pairs); absent when the routing was dropless. */
+  capacity?: number;
+  /** Host copies of the pairs capacity dropped (token and expert of each), by token. */
+  droppedTokenIndex?: Int32Array;
+  droppedExpertIndex?: Int32Array;
 }
 
 /** A router strategy with its parameters and state: a module whose `route` builds a plan. */
@@ -74,4 +81,11 @@ export interface Router extends Module {
   readonly experts: number;
   /** Routes x: [tokens, dim]. */
   route(x: Tensor, context: RouteContext): Promise<RoutingPlan>;
+  /**
+   * Non-trainable state a checkpoint must keep besides the parameters (the auxiliary-loss-free
+   * bias, StableMoE's stage), by name. Absent when the router has none.
+   */
+  routerState?(): Promise<Record<string, Float32Array>>;
+  /** Restores what `routerState` returned. */
+  loadRouterState?(state: Record<string, Float32Array>): void;
 }

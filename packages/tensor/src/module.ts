@@ -89,10 +89,13 @@ export abstract class Module {
     if (extra.length || missing.length) {
       throw new Error(`loadStateDict: names do not match the model${missing.length ? `; missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}` : ''}${extra.length ? `; unexpected: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}` : ''}`);
     }
+    // Validate every entry before assigning any, so a rejected load leaves the model unchanged.
+    for (const [name, p] of params) {
+      const shape = state[name].shape;
+      if (formatShape(shape) !== formatShape(p.shape)) throw new Error(`loadStateDict: '${name}' has shape ${formatShape(shape)}, the model expects ${formatShape(p.shape)}`);
+    }
     for (const [name, p] of params) {
       const v = state[name];
-      const shape = v instanceof Tensor ? v.shape : v.shape;
-      if (formatShape(shape) !== formatShape(p.shape)) throw new Error(`loadStateDict: '${name}' has shape ${formatShape(shape)}, the model expects ${formatShape(p.shape)}`);
       p.assign(v instanceof Tensor ? v : new Tensor(v.data, v.shape));
     }
   }

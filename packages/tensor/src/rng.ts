@@ -91,6 +91,13 @@ export class Rng {
     return out;
   }
 
+  /** Continues from a saved state (in place, so every holder of this generator resumes). */
+  restore(state: RngState): void {
+    const copy = new Rng(state);
+    this.s = copy.s;
+    this.spare = copy.spare;
+  }
+
   /** The state, to save in a checkpoint. */
   state(): RngState {
     return { words: Array.from(this.s), spare: this.spare ?? null };

@@ -1,1 +1,30 @@
-export {};
+// @smoe/trainer — the public surface: optimizers, schedules, clipping, checkpoints (safetensors),
+// metrics, progress and the training loop. Files marked Node-only use node:fs.
+export type { TrainableModel, DataSource, LossOutput, MetricValue, BatchOf } from './types.js';
+export { TrainerError } from './validate.js';
+
+export { Optimizer, type OptimizerState, type OptimizerConfigValues, type UpdateContext } from './optimizer.js';
+export { Adam, type AdamOptions } from './adam.js';
+export { AdamW, type AdamWOptions } from './adamw.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { createOptimizer, type OptimizerConfig } from './create-optimizer.js';
+export { excludeNormsBiasesAndCodebooks, decayEverything, type WeightDecayFilter } from './weight-decay.js';
+
+export { constant, warmupCosine, warmupLinear, createSchedule, type Schedule, type ScheduleConfig, type WarmupDecayOptions } from './schedule.js';
+export { clipGradNorm, gradNorm } from './clip.js';
+export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
+
+export { encodeSafetensors, decodeSafetensors, CHECKSUM_KEY, type SafetensorsTensor, type SafetensorsContents, type SafetensorsDType, type DecodeOptions } from './safetensors.js';
+export { crc32, crc32Hex } from './crc32.js';
+export { encodeCheckpoint, decodeCheckpoint, applyCheckpoint, CHECKPOINT_FORMAT, type CheckpointState, type DecodedCheckpoint, type ApplyTargets, type CheckpointModel } from './checkpoint.js';
+export { captureRngs, restoreRng, restoreRngs } from './rng-state.js';
+export { saveCheckpoint, loadCheckpoint, readCheckpoint, type SaveCheckpointOptions } from './checkpoint-file.js';
+export { writeFileAtomic, writeWholeChunk, isTemporaryFile, type AtomicWriteOptions, type ChunkWriter } from './atomic-write.js';
+
+export { MetricsWriter, readMetrics, truncateMetrics, type MetricsRecord } from './metrics-writer.js';
+export { ProgressBar, formatNumber, formatDuration, type ProgressBarOptions, type ProgressStream } from './progress-bar.js';
+export { runPaths, checkpointPath, listCheckpoints, pruneCheckpoints, prepareRunFolder, type RunPaths, type PrepareOptions, type PreparedRun } from './run-folder.js';
+
+export { train, NonFiniteError, type TrainSummary, type StopReason } from './train.js';
+export { resolveTrainOptions, type TrainOptions, type StepRecord, type ResolvedTrainOptions } from './train-options.js';
+export { StepMetrics } from './step-metrics.js';

@@ -23,14 +23,19 @@ function selectKernel(this: KernelThis, x: Float32Array, idx: Float32Array): num
 
 /** Rows of `x` at int32 `indices` (1-D) along `axis`. */
 export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
-  const ax = normalizeAxis('indexSelect', axis, x.rank);
-  if (indices.dtype !== 'int32' || indices.rank !== 1) throw new Error(`indexSelect: indices must be a 1-D int32 tensor, got ${indices}`);
+  return selectRows('indexSelect', x, axis, indices);
+}
+
+/** @internal `indexSelect` whose errors name `op` (ops built on it, such as embedding). */
+export function selectRows(op: string, x: Tensor, axis: number, indices: Tensor): Tensor {
+  const ax = normalizeAxis(op, axis, x.rank);
+  if (indices.dtype !== 'int32' || indices.rank !== 1) throw new Error(`${op}: indices must be a 1-D int32 tensor, got ${indices}`);
   const n = x.shape[ax];
   const m = indices.size;
   const inner = sizeOf(x.shape.slice(ax + 1));
   const shape = x.shape.map((d, i) => (i === ax ? m : d));
   const prepare = (arrays: Float32Array[]): Float32Array[] => {
-    checkIndices('indexSelect', arrays[1], n, `axis ${axis} of ${x}`);
+    checkIndices(op, arrays[1], n, `axis ${axis} of ${x}`);
     return arrays;
   };
   const storage = launch({ op: 'indexSelect', source: selectKernel, output: sizeOf(shape), constants: { n, m, inner }, inputs: [x, indices], prepare });

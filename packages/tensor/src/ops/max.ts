@@ -5,7 +5,7 @@
 import type { KernelThis } from '../backend.js';
 import { launch } from '../kernel.js';
 import { record, Tensor } from '../tensor.js';
-import { broadcastTo } from './broadcast_to.js';
+import { permute } from './permute.js';
 import { reduceAxes, reducedShape, resolveAxes, type Axes } from './reduce.js';
 
 function maxKernel(this: KernelThis, x: Float32Array): number {
@@ -64,23 +64,22 @@ function extreme(op: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): T
   const kept = reduceAxes(op, op === 'max' ? maxKernel : minKernel, x, list);
   const out = new Tensor(kept.values, reducedShape(x.shape, list, keepDims), x.dtype);
   return record(out, op, [x], (g) => {
-    // Route g axis by axis is awkward; with one axis (the common case) use the first-hit rule,
-    // with several, flatten them by broadcasting and apply the rule over the whole group.
+    // Several axes: move the reduced axes last (a no-op when they already are, e.g. all axes),
+    // view them as one axis of their total size, and apply the first-hit rule over it.
     if (list.length !== 1) {
-      const mask = broadcastTo(new Tensor(kept.values, kept.shape), x.shape);
-      const gb = broadcastTo(new Tensor(g.values, kept.shape), x.shape);
-      return [new Tensor(launch({ op: `${op}-grad-all`, source: equalMaskKernel, output: x.size, inputs: [x, mask, gb] }), x.shape)];
+      const order = [...x.shape.keys()].filter((i) => !list.includes(i)).concat(list);
+      const moved = permute(x, order);
+      const n = list.reduce((size, a) => size * x.shape[a], 1);
+      const hits = new Tensor(launch({ op: `${op}-grad`, source: firstHitKernel, output: x.size, constants: { n, inner: 1 }, inputs: [moved, kept, g] }), moved.shape);
+      const inverse = new Array<number>(order.length);
+      order.forEach((p, j) => (inverse[p] = j));
+      return [permute(hits, inverse)];
     }
     const axis = list[0];
     const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const storage = launch({ op: `${op}-grad`, source: firstHitKernel, output: x.size, constants: { n: x.shape[axis], inner }, inputs: [x, kept, g] });
     return [new Tensor(storage, x.shape)];
   });
-}
-
-function equalMaskKernel(this: KernelThis, x: Float32Array, m: Float32Array, g: Float32Array): number {
-  const i = this.thread.x;
-  return x[i] === m[i] ? g[i] : 0;
 }
 
 /** Maximum of `x` over `axes` (all by default). */

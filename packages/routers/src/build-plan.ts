@@ -1,0 +1,101 @@
+/**
+ * Assembling a routing plan from the pairs a selection rule chose. The selection is host
+ * bookkeeping (indices read from the device); the weights stay tensors: each pair's weight is
+ * picked with `indexSelect` from a tensor the rule computed from the router's scores, so
+ * gradients reach the router's parameters. Pairs are sorted by expert, then token.
+ */
+import { indexAdd, indexSelect, ones, reshape, tensor, zeros, type Tensor } from '@smoe/tensor';
+import type { RoutingPlan } from './plan.js';
+import { routingStats, statsRecord } from './stats.js';
+
+/** What a selection rule chose, in any order. */
+export interface PairSelection {
+  /** Tokens and experts routed over. */
+  tokens: number;
+  experts: number;
+  /** The kept pairs: token and expert of each. */
+  token: Int32Array;
+  expert: Int32Array;
+  /**
+   * Weight source: pair p's weight is `weights.reshape([-1])[position[p]]`. Without weights,
+   * every pair weighs 1 (no gradient: hash and VQ routing).
+   */
+  weights?: Tensor;
+  position?: Int32Array;
+  /** [experts]: pairs assigned before capacity. Defaults to the kept counts. */
+  demand?: Int32Array;
+  /** The per-expert capacity applied, if any. */
+  capacity?: number;
+  /** Pairs capacity dropped. */
+  droppedToken?: Int32Array;
+  droppedExpert?: Int32Array;
+  /** [tokens, experts] routing probabilities or scores, for statistics and analysis. */
+  probabilities?: Tensor;
+  /** Rule-specific statistics, merged into `plan.stats`. */
+  stats?: Record<string, number>;
+}
+
+/** Builds the plan (no losses yet) from a selection. */
+export async function buildPlan(selection: PairSelection): Promise<RoutingPlan> {
+  const { tokens, experts, token, expert, position, weights } = selection;
+  const pairs = token.length;
+  if (expert.length !== pairs || (position && position.length !== pairs)) {
+    throw new Error(`buildPlan: ${pairs} tokens, ${expert.length} experts and ${position?.length ?? pairs} positions do not describe the same pairs`);
+  }
+  if (weights && !position) throw new Error('buildPlan: weights need a position per pair');
+  const key = new Float64Array(pairs);
+  for (let p = 0; p < pairs; p++) {
+    if (!(token[p] >= 0 && token[p] < tokens) || !(expert[p] >= 0 && expert[p] < experts)) {
+      throw new Error(`buildPlan: pair ${p} (token ${token[p]}, expert ${expert[p]}) is outside [${tokens} tokens, ${experts} experts]`);
+    }
+    key[p] = expert[p] * tokens + token[p];
+  }
+  const order = Array.from({ length: pairs }, (_, p) => p).sort((a, b) => key[a] - key[b]);
+  const tokenIndex = new Int32Array(pairs);
+  const expertIndex = new Int32Array(pairs);
+  const sortedPosition = new Int32Array(pairs);
+  const counts = new Int32Array(experts);
+  const routed = new Uint8Array(tokens);
+  order.forEach((p, q) => {
+    if (q > 0 && key[p] === key[order[q - 1]]) throw new Error(`buildPlan: the pair (token ${token[p]}, expert ${expert[p]}) is selected twice`);
+    tokenIndex[q] = token[p];
+    expertIndex[q] = expert[p];
+    if (position) sortedPosition[q] = position[p];
+    counts[expert[p]]++;
+    routed[token[p]] = 1;
+  });
+  let unroutedTokens = 0;
+  for (let t = 0; t < tokens; t++) if (!routed[t]) unroutedTokens++;
+  // [pairs]: differentiable picks from the rule's weight tensor.
+  const weight = weights ? indexSelect(reshape(weights, [-1]), 0, tensor(sortedPosition)) : ones([pairs]);
+  const plan: RoutingPlan = {
+    tokens,
+    experts,
+    token: tensor(tokenIndex),
+    expert: tensor(expertIndex),
+    tokenIndex,
+    expertIndex,
+    weight,
+    counts,
+    droppedPairs: selection.droppedToken?.length ?? 0,
+    unroutedTokens,
+    auxLoss: null,
+    losses: {},
+    stats: {},
+    probabilities: selection.probabilities,
+    demand: selection.demand ?? counts.slice(),
+    capacity: selection.capacity,
+    droppedTokenIndex: selection.droppedToken,
+    droppedExpertIndex: selection.droppedExpert,
+  };
+  plan.stats = { ...statsRecord(await routingStats(plan)), ...selection.stats };
+  return plan;
+}
+
+/** The plan's weights as a dense [tokens, experts] matrix (0 where no pair), differentiable. */
+export function denseWeights(plan: RoutingPlan): Tensor {
+  const { tokens, experts } = plan;
+  const flat = new Int32Array(plan.tokenIndex.length);
+  for (let p = 0; p < flat.length; p++) flat[p] = plan.tokenIndex[p] * experts + plan.expertIndex[p];
+  return reshape(indexAdd(zeros([tokens * experts]), 0, tensor(flat), plan.weight), [tokens, experts]);
+}

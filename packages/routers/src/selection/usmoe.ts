@@ -1,0 +1,107 @@
+/**
+ * USMoE — Unified Sparse Mixture of Experts (the seed paper "Unified Sparse Mixture of
+ * Experts"): a unified score and a unified selection mechanism.
+ *
+ * Routing as a linear program: maximise Σ F_ij x_ij subject to Σ x_ij ≤ c, x_ij ∈ {0, 1}.
+ * Its optimum is the global top-c of F (Proposition 3.1); token choice (row top-k) and expert
+ * choice (column top-C) are feasible points of the same program, never better.
+ *
+ *   unified score   F = α · softmax_j(S) + (1 − α) · s · σ(S),   s = 2/N by default
+ *                   (α weighs the token-choice term; the authors' code writes r = 1 − α = 0.5)
+ *   mechanism       per group of T_g tokens (one sequence or image), flatten F_g: [T_g · N]
+ *                   and keep its top c pairs, c = max(1, floor(k̄ · T_g)); k̄ may be fractional
+ *   weights         w_ij = F_ij of the selected pairs (optionally renormalised per token)
+ *
+ * The authors' code has no auxiliary loss. Defaults: topK (k̄) 2, alpha 0.5, sigmoidScale 2/N,
+ * renormalize false. Ties go to the lower flat index (earlier token, then lower expert).
+ */
+import { add, div, maximum, mul, reshape, sigmoid, softmax, sum, tensor, topk, type Tensor } from '@smoe/tensor';
+import { buildPlan } from '../build-plan.js';
+import { bool, checkKeys, defaultTo, numberIn } from '../options.js';
+import type { RouteContext, RoutingPlan } from '../plan.js';
+import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
+
+/** Options of USMoE. */
+export interface UsmoeOptions {
+  /** Average experts per token k̄ (fractional allowed), in (0, experts]. Default 2. */
+  topK?: number;
+  /** Weight α of the row softmax in the unified score, in [0, 1]; the sigmoid gets 1 − α. Default 0.5. */
+  alpha?: number;
+  /** Scale s of the sigmoid term. Default 2/N. */
+  sigmoidScale?: number;
+  /** Renormalise each token's selected weights to sum to 1. Default false. */
+  renormalize?: boolean;
+}
+
+export const usmoeKeys = ['topK', 'alpha', 'sigmoidScale', 'renormalize'];
+
+function resolve(options: UsmoeOptions, experts: number): Required<UsmoeOptions> {
+  const where = 'usmoe';
+  checkKeys(where, options, usmoeKeys);
+  return {
+    topK: numberIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 0, experts, { min: true }, 'k̄, average experts per token, at most the number of experts'),
+    alpha: numberIn(where, 'alpha', defaultTo<unknown>(options.alpha, 0.5), 0, 1),
+    sigmoidScale: numberIn(where, 'sigmoidScale', defaultTo<unknown>(options.sigmoidScale, 2 / experts), 0, Infinity, { min: true }),
+    renormalize: bool(where, 'renormalize', defaultTo<unknown>(options.renormalize, false)),
+  };
+}
+
+/** The unified score F = α·softmax(S) + (1 − α)·s·σ(S): [tokens, experts]. */
+export function unifiedScore(scores: Tensor, alpha = 0.5, sigmoidScale = 2 / scores.shape[scores.rank - 1]): Tensor {
+  numberIn('unifiedScore', 'alpha', alpha, 0, 1);
+  return add(mul(softmax(scores), alpha), mul(sigmoid(scores), (1 - alpha) * sigmoidScale));
+}
+
+/** Budget c of one group: max(1, floor(k̄ · T_g)). */
+export function usmoeBudget(topK: number, groupSize: number): number {
+  return Math.max(1, Math.floor(topK * groupSize + 1e-9));
+}
+
+/** USMoE routing of scores S: [tokens, experts], per group of `context.groupSize` tokens. */
+export async function usmoeSelect(scores: Tensor, options: UsmoeOptions = {}, context?: RouteContext): Promise<RoutingPlan> {
+  const [tokens, experts] = checkScores('usmoe', scores);
+  const o = resolve(options, experts);
+  const groupSize = groupSizeOf('usmoe', tokens, context);
+  const groups = tokens / groupSize;
+  const budget = usmoeBudget(o.topK, groupSize);
+  const unified = unifiedScore(scores, o.alpha, o.sigmoidScale);
+  // [groups, groupSize · experts]: the global top-c of each group.
+  const chosen = (await topk(reshape(unified, [groups, groupSize * experts]), budget).indices.data()) as Int32Array;
+  const pairs = groups * budget;
+  const token = new Int32Array(pairs);
+  const expert = new Int32Array(pairs);
+  const position = new Int32Array(pairs);
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < budget; c++) {
+      const flat = chosen[g * budget + c];
+      const p = g * budget + c;
+      token[p] = g * groupSize + Math.floor(flat / experts);
+      expert[p] = flat % experts;
+      position[p] = g * groupSize * experts + flat;
+    }
+  }
+  let weights = unified;
+  if (o.renormalize) {
+    const mask = new Float32Array(tokens * experts);
+    for (let p = 0; p < pairs; p++) mask[position[p]] = 1;
+    // [tokens, 1]: each token's selected total (guarded for tokens with no expert).
+    const total = maximum(sum(mul(unified, tensor(mask, [tokens, experts])), -1, true), 1e-12);
+    weights = div(unified, total);
+  }
+  return buildPlan({ tokens, experts, token, expert, weights, position, probabilities: unified, stats: { budget, topK: o.topK } });
+}
+
+/** The USMoE rule. */
+export class UsmoeSelection implements SelectionRule {
+  readonly name = 'usmoe';
+  readonly options: Readonly<Required<UsmoeOptions>>;
+
+  constructor(options: UsmoeOptions, readonly experts: number) {
+    this.options = Object.freeze(resolve(options, experts));
+  }
+
+  select(scores: Tensor, context: RouteContext): Promise<RoutingPlan> {
+    checkScores(this.name, scores, this.experts);
+    return usmoeSelect(scores, this.options, context);
+  }
+}
