@@ -71,6 +71,21 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /**
+   * Non-parameter state by name — running statistics, EMA averages, frozen random maps, usage
+   * counters — that a checkpoint must hold for a run to resume exactly. None by default;
+   * modules with such state override this and `loadBuffers`.
+   */
+  async buffers(): Promise<Record<string, Float32Array>> {
+    return {};
+  }
+
+  /** Restores what `buffers()` returned. */
+  loadBuffers(state: Record<string, Float32Array>): void {
+    const names = Object.keys(state);
+    if (names.length) throw new Error(`loadBuffers: ${this.constructor.name} has no buffers, got ${names.slice(0, 3).join(', ')}`);
+  }
+
   /** Clears every parameter's gradient. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;

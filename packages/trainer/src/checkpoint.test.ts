@@ -33,6 +33,26 @@ async function trainedState(steps = 2) {
 }
 
 describe('checkpoints', () => {
+  it('saves and restores model buffers (non-parameter state)', async () => {
+    class WithBuffer extends TinyRegressor {
+      running = new Float32Array([1, 2, 3]);
+      override async buffers() {
+        return { running: this.running.slice() };
+      }
+      override loadBuffers(state: Record<string, Float32Array>) {
+        this.running = state.running.slice();
+      }
+    }
+    const model = new WithBuffer();
+    const path = join(dir, 'buffers.safetensors');
+    await saveCheckpoint(path, { step: 1, model });
+    expect((await readCheckpoint(path)).buffers.get('running')).toEqual(new Float32Array([1, 2, 3]));
+    const other = new WithBuffer();
+    other.running = new Float32Array(3);
+    await loadCheckpoint(path, { model: other, rngs: false });
+    expect(Array.from(other.running)).toEqual([1, 2, 3]);
+  });
+
   it('save + load restores parameters, optimizer moments, generators and the data position exactly', async () => {
     const { model, optimizer, data } = await trainedState();
     seed(5);

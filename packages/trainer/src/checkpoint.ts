@@ -25,6 +25,7 @@ import { TrainerError, describeValue } from './validate.js';
 /** The value of the `format` metadata key. */
 export const CHECKPOINT_FORMAT = 'smoe-checkpoint/1';
 const OPTIMIZER_PREFIX = 'optimizer.';
+const BUFFER_PREFIX = 'buffers.';
 
 /** A model as checkpoints see it: parameters and a JSON config. */
 export type CheckpointModel = Module & { config: unknown };
@@ -53,6 +54,8 @@ export interface DecodedCheckpoint {
   modelConfig: unknown;
   /** Model parameters by path. */
   parameters: Map<string, { shape: readonly number[]; data: Float32Array }>;
+  /** Model buffers (non-parameter state, `Module.buffers()`) by name. */
+  buffers: Map<string, Float32Array>;
   optimizer?: { meta: OptimizerState['meta']; tensors: Map<string, { shape: readonly number[]; data: Float32Array }> };
   schedule?: ScheduleConfig;
   rng?: Record<string, RngState>;
@@ -73,8 +76,11 @@ export async function encodeCheckpoint(state: CheckpointState): Promise<Uint8Arr
   if (!Number.isInteger(state.step) || state.step < 0) throw new TrainerError(`${where}: step = ${describeValue(state.step)} is invalid; allowed: an integer >= 0`);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const [name, p] of state.model.namedParameters()) {
-    if (name.startsWith(OPTIMIZER_PREFIX)) throw new TrainerError(`${where}: parameter '${name}' clashes with the '${OPTIMIZER_PREFIX}' prefix reserved for optimizer state`);
+    if (name.startsWith(OPTIMIZER_PREFIX) || name.startsWith(BUFFER_PREFIX)) throw new TrainerError(`${where}: parameter '${name}' clashes with the '${OPTIMIZER_PREFIX}' / '${BUFFER_PREFIX}' prefixes reserved for optimizer state and buffers`);
     tensors.set(name, await toSafetensor(p));
+  }
+  for (const [name, values] of Object.entries(await state.model.buffers())) {
+    tensors.set(BUFFER_PREFIX + name, { dtype: 'F32', shape: [values.length], data: values });
   }
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
@@ -114,9 +120,11 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
   if (metadata.model_config === undefined) throw new TrainerError(`${source}: metadata has no model_config`);
   const parameters = new Map<string, { shape: readonly number[]; data: Float32Array }>();
   const optimizerTensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+  const buffers = new Map<string, Float32Array>();
   for (const [name, t] of tensors) {
     if (t.dtype !== 'F32' || !(t.data instanceof Float32Array)) throw new TrainerError(`${source}: tensor '${name}' has dtype ${t.dtype}; checkpoints hold F32 tensors`);
-    if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), { shape: t.shape, data: t.data });
+    if (name.startsWith(BUFFER_PREFIX)) buffers.set(name.slice(BUFFER_PREFIX.length), t.data);
+    else if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), { shape: t.shape, data: t.data });
     else parameters.set(name, { shape: t.shape, data: t.data });
   }
   const optimizerMeta = parseJson(source, metadata, 'optimizer') as OptimizerState['meta'] | undefined;
@@ -128,6 +136,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
     step,
     modelConfig: parseJson(source, metadata, 'model_config'),
     parameters,
+    buffers,
     optimizer: optimizerMeta ? { meta: optimizerMeta, tensors: optimizerTensors } : undefined,
     schedule: parseJson(source, metadata, 'schedule') as ScheduleConfig | undefined,
     rng: parseJson(source, metadata, 'rng') as Record<string, RngState> | undefined,
@@ -205,6 +214,7 @@ export function applyCheckpoint(checkpoint: DecodedCheckpoint, targets: ApplyTar
   // they go first; the parameters, already checked, cannot fail.
   if (targets.optimizer && optimizerState) targets.optimizer.restore(optimizerState, params);
   if (targets.data) targets.data.restore(checkpoint.data);
+  model.loadBuffers(Object.fromEntries(checkpoint.buffers));
   for (const [name, p] of params) {
     const saved = checkpoint.parameters.get(name)!;
     p.assign(new Tensor(saved.data, saved.shape));
