@@ -1,23 +1,49 @@
-// Placeholder main job until the demo trainer lands: fits a tiny two-layer network with
-// @smoe/tensor and prints its loss falling.
-import { init, randn, setBackend, tensor, noGrad, crossEntropy, Rng } from '@smoe/tensor/node';
+#!/usr/bin/env node
+/**
+ * smoe demo: `pnpm demo <command> [options]`.
+ *   pretrain   train a MoE LM (text) or ViT (images) — with no command or flags, the embedded default
+ *   finetune   fine-tune a pre-trained model (SpamAssassin, or a second vision task)
+ *   eval       clean and corrupted metrics of a checkpoint
+ *   compare    several routers on the same data, seed and budget, as a markdown table
+ *   report     an HTML report of a run folder (loss curves, expert load, routing map)
+ */
+import { UsageError } from './args.js';
 
-await setBackend();
-const rng = new Rng(1);
-const x = randn([256, 2], 1, { rng });
-const xs = (await x.data()) as Float32Array;
-const labels = new Int32Array(256).map((_, i) => (xs[2 * i] * xs[2 * i + 1] > 0 ? 1 : 0));
-const y = tensor(labels, [256], { dtype: 'int32' });
-const w1 = init.xavier([2, 32], { rng });
-const b1 = init.zeros([32]);
-const w2 = init.xavier([32, 2], { rng });
-for (let step = 0; step <= 300; step++) {
-  const loss = crossEntropy(x.matmul(w1).add(b1).relu().matmul(w2), y);
-  for (const p of [w1, b1, w2]) p.grad = null;
-  loss.backward();
-  noGrad(() => {
-    for (const p of [w1, b1, w2]) p.assign(p.sub(p.grad!.mul(0.5)));
-  });
-  if (step % 50 === 0) console.log(`step ${step} loss ${(await loss.item()).toFixed(4)}`);
+const commands: Record<string, { summary: string; run: (argv: readonly string[]) => Promise<void> }> = {
+  pretrain: { summary: 'pre-train a MoE language model or ViT (the default command)', run: async (a) => (await import('./commands/pretrain.js')).pretrain(a) },
+  finetune: { summary: 'fine-tune a checkpoint: SpamAssassin (text) or a second vision task', run: async (a) => (await import('./commands/finetune.js')).finetune(a) },
+  eval: { summary: 'evaluate a checkpoint, clean and under --corrupt kind:severity', run: async (a) => (await import('./commands/evaluate.js')).evaluate(a) },
+  compare: { summary: 'compare routers on the same data, seed and budget (markdown table)', run: async (a) => (await import('./commands/compare.js')).compare(a) },
+  report: { summary: 'write an HTML report of a run folder', run: async (a) => (await import('./commands/report.js')).report(a) },
+};
+
+function usage(): string {
+  return `Usage: pnpm demo <command> [options]\n\nCommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}\n\n'pnpm demo <command> --help' lists a command's options. With no command: pretrain on the embedded default.\n`;
 }
-process.exit(0);
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const name = first === undefined || first.startsWith('--') ? 'pretrain' : first;
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}'.\n\n${usage()}`);
+  await command.run(first === undefined || first.startsWith('--') ? argv : rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(2);
+    }
+    const e = error as Error;
+    process.stderr.write(`error: ${e?.message ?? String(error)}\n`);
+    if (process.env.SMOE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,103 @@
+/**
+ * finetune: continues from a pre-trained checkpoint on a downstream task.
+ * - A language model → SpamAssassin ham/spam: a classification head over the mean-pooled
+ *   hidden states of the pre-trained body. A VQMoE model switches to the paper's fine-tuning
+ *   regime: the conventional router path is dropped and tokens route by their discrete code.
+ * - A ViT → the second vision task (digits 5–9 by default): the body is kept, the class head is
+ *   re-initialised for the new classes.
+ * Reports accuracy (and F1 of the spam class) on the test split; writes a run folder.
+ */
+import { join } from 'node:path';
+import { LanguageModel, SequenceClassifier, VisionTransformer } from '@smoe/moe';
+import { AdamW, train, warmupCosine } from '@smoe/trainer';
+import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
+import { fmt, loadModel, summariseMetrics, useBackend, writeJson } from '../run.js';
+import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';
+import { evaluateClassifier, evaluateVision, spamBatches, visionBatches } from '../tasks.js';
+
+const flags: FlagSpecs = {
+  from: { type: 'string', help: 'pre-trained checkpoint file or run folder (required)' },
+  ...trainingFlags,
+};
+
+const summary = 'Fine-tunes a pre-trained checkpoint: a language model on SpamAssassin (ham/spam), or a ViT on a second vision task (digits5to9 by default). VQMoE models fine-tune in the discrete-routing regime.';
+
+/** Fine-tuning defaults: shorter, gentler than pretraining. */
+export const finetuneDefaults: RunSettings = { ...defaultSettings, dataset: 'spam', steps: 150, lr: 1e-3, warmup: 15, context: 128, batch: 16, evalEvery: 50, evalSize: 200, checkpointEvery: 50, out: 'runs/finetune' };
+
+/** Result of a fine-tuning run (also written to summary.json). */
+export interface FinetuneResult {
+  command: 'finetune';
+  from: string;
+  settings: RunSettings;
+  backend: string;
+  regime?: string;
+  test: Record<string, number>;
+  seconds: number;
+  tokensPerSecond?: number;
+}
+
+/** Runs fine-tuning from `from` with `settings`. */
+export async function runFinetune(from: string, settings: RunSettings, log: (line: string) => void = (l) => console.log(l)): Promise<FinetuneResult> {
+  const backend = await useBackend(settings.backend);
+  const { model: pretrained, path } = await loadModel(from);
+  const optimizer = new AdamW({ lr: settings.lr, weightDecay: settings.weightDecay });
+  const schedule = warmupCosine({ warmup: Math.min(settings.warmup, Math.floor(settings.steps / 10)), total: settings.steps, min: 0.1 });
+  const common = { optimizer, schedule, steps: settings.steps, clipNorm: settings.clipNorm > 0 ? settings.clipNorm : undefined, evalEvery: settings.evalEvery, checkpointEvery: settings.checkpointEvery, out: settings.out, overwrite: settings.overwrite, resume: settings.resume, seed: settings.seed, progress: settings.progress };
+  const started = performance.now();
+  let test: Record<string, number>;
+  let regime: string | undefined;
+  if (pretrained instanceof LanguageModel) {
+    if (settings.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${settings.dataset}'`);
+    const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool: 'mean', seed: settings.seed });
+    if (pretrained.config.moe?.vq) {
+      model.setRegime('discrete');
+      regime = 'discrete';
+    }
+    log(`finetune: ${path} → SpamAssassin, ${model.parameterCount()} parameters, backend ${backend}${regime ? ', VQMoE discrete regime' : ''}`);
+    const evaluate = async (m: SequenceClassifier) => evaluateClassifier(m, 'validation', settings, settings.evalSize).then(({ accuracy, f1 }) => ({ accuracy, f1 }));
+    await train(model, spamBatches('train', settings, true), { ...common, evaluate, tokensPerBatch: () => settings.batch * settings.context });
+    test = await evaluateClassifier(model, 'test', settings);
+  } else if (pretrained instanceof VisionTransformer) {
+    const dataset = settings.dataset === 'spam' ? 'digits5to9' : settings.dataset;
+    const s = { ...settings, dataset } as RunSettings;
+    const classes = dataset === 'mnist' ? 10 : 5;
+    const model = new VisionTransformer({ ...pretrained.config, classes, seed: settings.seed });
+    const old = new Map(pretrained.namedParameters());
+    const fresh: string[] = [];
+    for (const [name, p] of model.namedParameters()) {
+      const q = old.get(name);
+      if (q && q.shape.join() === p.shape.join()) p.assign(q);
+      else fresh.push(name);
+    }
+    model.loadBuffers(await pretrained.buffers());
+    if (pretrained.config.moe?.vq) {
+      model.setRegime('discrete');
+      regime = 'discrete';
+    }
+    log(`finetune: ${path} → ${dataset}, re-initialised ${fresh.join(', ')}, backend ${backend}${regime ? ', VQMoE discrete regime' : ''}`);
+    const evaluate = async (m: VisionTransformer) => ({ accuracy: (await evaluateVision(m, dataset, s.batch, s.evalSize)).accuracy });
+    await train(model, visionBatches(s), { ...common, evaluate, tokensPerBatch: () => s.batch * (28 / model.config.patch) ** 2 });
+    test = await evaluateVision(model, dataset, s.batch);
+  } else {
+    throw new UsageError(`finetune: ${path} holds a ${pretrained.constructor.name}; fine-tune a pre-trained language model or ViT`);
+  }
+  const metrics = summariseMetrics(settings.out);
+  const result: FinetuneResult = { command: 'finetune', from: path, settings, backend, regime, test, seconds: (performance.now() - started) / 1000, tokensPerSecond: metrics.tokensPerSecond };
+  await writeJson(join(settings.out, 'summary.json'), result);
+  return result;
+}
+
+/** `pnpm demo finetune --from <checkpoint> [flags]`. */
+export async function finetune(argv: readonly string[]): Promise<void> {
+  const parsed = parseFlags('finetune', argv, flags);
+  if (parsed.help) {
+    process.stdout.write(helpText('finetune', summary, flags));
+    return;
+  }
+  if (typeof parsed.from !== 'string') throw new UsageError("finetune: --from <checkpoint or run folder> is required (e.g. --from runs/pretrain)");
+  const { from, ...rest } = parsed;
+  const r = await runFinetune(from, buildSettings(rest, finetuneDefaults));
+  console.log(`\ndone in ${fmt(r.seconds, 1)} s: test accuracy ${fmt(r.test.accuracy * 100, 2)} %${r.test.f1 !== undefined ? `, F1 (spam) ${fmt(r.test.f1)}` : ''} on ${r.test.examples} examples`);
+  console.log(`run folder: ${r.settings.out}`);
+}

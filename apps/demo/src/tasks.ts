@@ -1,0 +1,164 @@
+/**
+ * What the demo trains: data sources, models and evaluations for each data set, built from
+ * run settings. Text is byte-level (vocabulary 259: 256 bytes + pad/bos/eos); images are MNIST
+ * 28×28 in patches.
+ */
+import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets';
+import { LanguageModel, SequenceClassifier, VisionTransformer, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { noGrad } from '@smoe/tensor';
+import type { DatasetName, RunSettings } from './settings.js';
+
+/** Strategies whose k the demo's --top-k sets; the others keep their paper's default (Switch 1, GShard 2, VQ 1…). */
+const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized']);
+
+/** The MoE part of a model config for a router setting (null: dense). */
+export function moeConfig(s: RunSettings): MoEConfig | null {
+  if (s.router === 'dense') return null;
+  const base = { experts: s.experts, expertDim: s.ffDim };
+  if (s.router === 'vqmoe') return { ...base, vq: { regime: 'mixed', ...(Object.keys(s.routerOptions).length ? { router: { strategy: 'vq', ...s.routerOptions } } : {}) } } as MoEConfig;
+  if (s.router === 'smoe') return { ...base, router: { strategy: 'tokenChoice', topK: 2, weighting: 'softmaxTopK', ...s.routerOptions } } as MoEConfig;
+  const router = { strategy: s.router, ...(takesTopK.has(s.router) ? { topK: s.topK } : {}), ...s.routerOptions };
+  return { ...base, router } as MoEConfig;
+}
+
+/** The task kind of a data set. */
+export function taskOf(dataset: DatasetName): 'lm' | 'spam' | 'vision' {
+  if (dataset === 'moby-dick' || dataset === 'sotu') return 'lm';
+  if (dataset === 'spam') return 'spam';
+  return 'vision';
+}
+
+export const tokenizer = byteTokenizer();
+
+/** A decoder LM config from settings. */
+export function languageModelConfig(s: RunSettings): LanguageModelConfig {
+  return { vocab: tokenizer.vocabSize, context: s.context, layers: s.layers, modelDim: s.modelDim, heads: s.heads, ffDim: s.ffDim, moe: moeConfig(s), seed: s.seed };
+}
+
+/** A ViT config from settings (MNIST 28×28, 10 classes; 5 for the digit tasks). */
+export function visionConfig(s: RunSettings): VisionTransformerConfig {
+  const classes = s.dataset === 'mnist' ? 10 : 5;
+  return { imageHeight: 28, imageWidth: 28, patch: s.patch, classes, layers: s.layers, modelDim: s.modelDim, heads: s.heads, ffDim: s.ffDim, moe: moeConfig(s), seed: s.seed };
+}
+
+/** Byte ids of a corpus split. */
+export function corpusTokens(dataset: DatasetName, split: 'train' | 'validation' | 'test', limit = 0): Int32Array {
+  const text = textCorpus(dataset as CorpusName, split);
+  return tokenizer.encode(limit > 0 ? text.slice(0, limit) : text);
+}
+
+/** LM training batches. */
+export function lmTrainingData(s: RunSettings) {
+  return lmBatches(corpusTokens(s.dataset, 'train'), { context: s.context, batch: s.batch, seed: s.seed, mode: 'random' });
+}
+
+/** Mean validation loss (nats per token) of a language model over sequential windows of `tokens`. */
+export async function evaluateLanguageModel(model: LanguageModel, tokens: Int32Array, context: number, batch: number): Promise<{ loss: number; bitsPerCharacter: number; tokens: number }> {
+  const wasTraining = model.training;
+  model.eval();
+  let total = 0;
+  let count = 0;
+  try {
+    for (const b of lmBatches(tokens, { context, batch, mode: 'sequential', dropLast: true })) {
+      const n = b.batch * b.context;
+      const result = await noGrad(() => model.loss(b));
+      total += (await result.taskLoss.item()) * n;
+      count += n;
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  if (count === 0) throw new Error(`evaluation: fewer than ${context * batch + 1} validation tokens; lower --context or --batch`);
+  const loss = total / count;
+  return { loss, bitsPerCharacter: loss / Math.LN2, tokens: count };
+}
+
+/** SpamAssassin as byte ids, truncated to `maxLength`. */
+export function spamData(split: 'train' | 'validation' | 'test', maxLength: number) {
+  const set = spamAssassin(split, { stripHeaders: true });
+  const ids = set.texts.map((t) => tokenizer.encode(t.slice(0, maxLength * 4)).slice(0, maxLength));
+  return { ids, labels: set.labels, classNames: set.classNames };
+}
+
+/** Classification batches over SpamAssassin. */
+export function spamBatches(split: 'train' | 'validation' | 'test', s: RunSettings, shuffle: boolean) {
+  const { ids, labels } = spamData(split, s.context);
+  return classificationBatches(ids, labels, { batch: s.batch, maxLength: s.context, pad: tokenizer.pad, seed: s.seed, shuffle, padTo: 'max', ...(shuffle ? {} : { dropLast: false, epochs: 1 }) });
+}
+
+/** Accuracy and F1 of the positive class (spam = 1) for predictions vs labels. */
+export function classificationScores(predicted: ArrayLike<number>, labels: ArrayLike<number>): { accuracy: number; f1: number; examples: number } {
+  let correct = 0;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (predicted[i] === labels[i]) correct++;
+    if (predicted[i] === 1 && labels[i] === 1) tp++;
+    if (predicted[i] === 1 && labels[i] !== 1) fp++;
+    if (predicted[i] !== 1 && labels[i] === 1) fn++;
+  }
+  const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  return { accuracy: correct / Math.max(labels.length, 1), f1, examples: labels.length };
+}
+
+/** Scores a sequence classifier on a split (optionally through a text corruption of the inputs). */
+export async function evaluateClassifier(model: SequenceClassifier, split: 'train' | 'validation' | 'test', s: RunSettings, limit = 0, transform?: (ids: Int32Array, index: number) => Int32Array) {
+  const all = spamData(split, s.context);
+  // A subset is every k-th message, so both classes are represented (splits are stored by group).
+  const n = limit > 0 ? Math.min(limit, all.ids.length) : all.ids.length;
+  const stride = all.ids.length / n;
+  const pick = Array.from({ length: n }, (_, i) => Math.floor(i * stride));
+  const labels = Int32Array.from(pick, (i) => all.labels[i]);
+  const inputs = pick.map((j, i) => (transform ? transform(all.ids[j], i).slice(0, s.context) : all.ids[j]));
+  const predicted = new Int32Array(n);
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    for (const b of classificationBatches(inputs, labels, { batch: s.batch, maxLength: s.context, pad: tokenizer.pad, shuffle: false, padTo: 'max' })) {
+      const logits = await noGrad(() => model.forward(b.inputs, [b.batch, b.length], b.mask));
+      const arg = await logits.argmax().data();
+      b.indices.forEach((index, row) => (predicted[index] = arg[row]));
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return classificationScores(predicted, labels);
+}
+
+/** The images and labels of a vision data set split. */
+export function visionData(dataset: DatasetName, split: 'train' | 'test') {
+  if (dataset === 'mnist') {
+    const set = mnist(split);
+    return { images: set.images, labels: Int32Array.from(set.labels), count: set.count };
+  }
+  const set = mnistTask(dataset as 'digits0to4' | 'digits5to9', split);
+  return { images: set.images, labels: Int32Array.from(set.labels), count: set.count };
+}
+
+/** Vision training batches. */
+export function visionBatches(s: RunSettings) {
+  const { images, labels } = visionData(s.dataset, 'train');
+  return imageBatches(images, labels, { batch: s.batch, seed: s.seed });
+}
+
+/** Accuracy of a ViT on the first `limit` test images (optionally transformed, e.g. corrupted). */
+export async function evaluateVision(model: VisionTransformer, dataset: DatasetName, batch: number, limit = 0, transform?: (images: Float32Array, count: number) => Float32Array): Promise<{ accuracy: number; examples: number }> {
+  const data = visionData(dataset, 'test');
+  const n = limit > 0 ? Math.min(limit, data.count) : data.count;
+  let images = data.images.subarray(0, n * 784);
+  if (transform) images = transform(images, n);
+  let correct = 0;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    for (const b of imageBatches(images, data.labels.subarray(0, n), { batch, shuffle: false })) {
+      const logits = await noGrad(() => model.forward(b.images, b.batch));
+      const arg = await logits.argmax().data();
+      for (let i = 0; i < b.batch; i++) if (arg[i] === b.labels[i]) correct++;
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return { accuracy: correct / n, examples: n };
+}
