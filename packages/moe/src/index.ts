@@ -1,1 +1,27 @@
-export {};
+// @smoe/moe — expert FFNs, the MoE layer (and its VQMoE / USMoE configurations), transformer
+// blocks, a decoder-only language model, a ViT classifier, and routing measurements.
+export { ConfigError } from './validate.js';
+export { FeedForward, activations, type Activation, type FeedForwardOptions } from './feed_forward.js';
+export { Experts, type ExpertsOptions } from './experts.js';
+export { applyCapacity, expertCapacity, padPlan, staticRowCount, type CapacityPriority } from './capacity.js';
+export { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig, type JsonValue } from './router_config.js';
+export { MoELayer, resolveMoELayerConfig, vqRegimes, vqContinuousRouter, type MoELayerConfig, type MoELayerOptions, type MoEContext, type ResolvedMoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
+export { MultiHeadAttention, type MultiHeadAttentionOptions } from './attention.js';
+export { TransformerBlock, type TransformerBlockOptions } from './block.js';
+export { Backbone, resolveBackboneConfig, type BackboneConfig, type MoEConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig, type ResolvedMoEConfig } from './backbone.js';
+export { LanguageModel, resolveLanguageModelConfig, type LanguageModelConfig, type LanguageModelBatch, type ResolvedLanguageModelConfig } from './language_model.js';
+export { SequenceClassifier, accuracy, resolveSequenceClassifierConfig, type SequenceClassifierConfig, type SequenceClassificationBatch, type ResolvedSequenceClassifierConfig, type Pooling } from './sequence_classifier.js';
+export { VisionTransformer, resolveVisionTransformerConfig, type VisionTransformerConfig, type ImageClassificationBatch, type ResolvedVisionTransformerConfig } from './vision_transformer.js';
+export { createModel, type Model, type ModelConfig } from './create_model.js';
+export {
+  routingStats,
+  statsToMetrics,
+  averageStats,
+  codeUsage,
+  planFluctuation,
+  effectiveRank,
+  expertOutputSimilarity,
+  type RoutingStats,
+  type RoutingStatsOptions,
+} from './statistics.js';
+export { routingFluctuationBetween, representationCollapse, type HasBackbone } from './measurements.js';

@@ -1,0 +1,257 @@
+/**
+ * Backbone: the stack of transformer blocks shared by the language model and the ViT, built
+ * from the model-level config: which layers are sparse (`moe.every`), the MoE layer settings,
+ * and a final LayerNorm. It also gathers what the trainer needs after a forward pass: the sum
+ * of the MoE layers' auxiliary losses and their routing statistics.
+ *
+ * Model config fields it reads (defaults): layers, modelDim, heads, ffDim, dropout (0),
+ * activation ('gelu'), seed (0), moe (absent: a dense model). MoE layers sit at the layers i
+ * with (i + 1) % every === 0: every 1 → all, every 2 → layers 1, 3, … (GShard's every other).
+ */
+import { Module, Rng, init, layerNorm, tensor, type Tensor } from '@smoe/tensor';
+import { TransformerBlock } from './block.js';
+import { checkBufferNames, decodeRngState, encodeRngState, underPrefix, withPrefix } from './buffers.js';
+import { FeedForward, activations, type Activation } from './feed_forward.js';
+import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
+import { checkRouterConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
+import { averageStats, type RoutingStats } from './statistics.js';
+import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
+import type { CapacityPriority } from './capacity.js';
+
+/** The sparse part of a model config. */
+export interface MoEConfig {
+  /** Routed experts per MoE layer. */
+  experts: number;
+  /** Router config. Default { strategy: 'tokenChoice', topK: 2 } (with vq: the cosine top-1 router, see moe_layer.ts). */
+  router?: RouterConfig;
+  /** A MoE layer every n-th layer. Default 1 (all layers). */
+  every?: number;
+  /** Always-on shared experts per MoE layer (DeepSeekMoE). Default 0. */
+  sharedExperts?: number;
+  /** Hidden width of each expert. Default: the model's ffDim. */
+  expertDim?: number;
+  /** Expert FFN: 'gelu' or 'swiglu'. Default: the model's activation. */
+  expertType?: Activation;
+  /** Capacity factor in training; 0 = dropless. Default 0. */
+  capacityFactor?: number;
+  /** Capacity factor in evaluation. Default: capacityFactor. */
+  evalCapacityFactor?: number;
+  /** 'arrival' (default) or 'weight'. */
+  capacityPriority?: CapacityPriority;
+  /** Another selection rule for the trained routers' scores (training-free USMoE). Default null. */
+  selection?: SelectionConfig | null;
+  /** VQMoE layers (ROUTING.md §4). Default: absent. */
+  vq?: VQMoEConfig | null;
+}
+
+/** The config fields every model shares. */
+export interface BackboneConfig {
+  layers: number;
+  modelDim: number;
+  heads: number;
+  ffDim: number;
+  /** Residual and embedding dropout. Default 0. */
+  dropout?: number;
+  /** Dense FFN activation. Default 'gelu'. */
+  activation?: Activation;
+  /** Sparse layers; absent or null: a dense model. */
+  moe?: MoEConfig | null;
+  /** Seed of the initial weights, dropout and routing noise. Default 0. */
+  seed?: number;
+}
+
+/** A resolved MoE config: every default filled in. */
+export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null };
+export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
+
+export const backboneKeys = ['layers', 'modelDim', 'heads', 'ffDim', 'dropout', 'activation', 'moe', 'seed'];
+const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq'];
+
+/** Validates the shared fields of a model config (`where` names the model in errors). */
+export function resolveBackboneConfig(where: string, config: BackboneConfig): ResolvedBackboneConfig {
+  const modelDim = checkInteger(where, 'modelDim', config.modelDim, 1);
+  const heads = checkInteger(where, 'heads', config.heads, 1);
+  if (modelDim % heads !== 0) invalid(where, 'heads', heads, `a divisor of modelDim (${modelDim})`);
+  const ffDim = checkInteger(where, 'ffDim', config.ffDim, 1);
+  const layers = checkInteger(where, 'layers', config.layers, 1);
+  const activation = checkOneOf(where, 'activation', orDefault(config.activation, 'gelu'), activations);
+  let moe: ResolvedMoEConfig | null = null;
+  if (config.moe) {
+    const m = checkObject(where, 'moe', config.moe) as unknown as MoEConfig;
+    checkKeys(`${where}.moe`, m, moeKeys);
+    const every = checkInteger(where, 'moe.every', orDefault(m.every, 1), 1, layers);
+    const layer = resolveMoELayerConfig(
+      {
+        dim: modelDim,
+        hidden: orDefault(m.expertDim, ffDim),
+        experts: m.experts,
+        router: m.router,
+        expertType: orDefault(m.expertType, activation),
+        sharedExperts: m.sharedExperts,
+        capacityFactor: m.capacityFactor,
+        evalCapacityFactor: m.evalCapacityFactor,
+        capacityPriority: m.capacityPriority,
+        selection: m.selection,
+        vq: m.vq,
+      },
+      `${where}.moe`,
+    );
+    moe = {
+      experts: layer.experts,
+      router: checkRouterConfig(where, 'moe.router', layer.router),
+      every,
+      sharedExperts: layer.sharedExperts,
+      expertDim: layer.hidden,
+      expertType: layer.expertType,
+      capacityFactor: layer.capacityFactor,
+      evalCapacityFactor: layer.evalCapacityFactor,
+      capacityPriority: layer.capacityPriority,
+      selection: layer.selection,
+      vq: layer.vq,
+    };
+  }
+  return {
+    layers,
+    modelDim,
+    heads,
+    ffDim,
+    dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, true),
+    activation,
+    moe,
+    seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -(2 ** 53), 2 ** 53),
+  };
+}
+
+/** The MoE layer config of a model's resolved `moe` section. */
+export function moeLayerConfig(moe: ResolvedMoEConfig, dim: number): MoELayerConfig {
+  const { expertDim, every: _every, ...layer } = moe;
+  return { ...layer, dim, hidden: expertDim };
+}
+
+/** Context for one forward pass of a model (beyond training mode); defaults to the model's `setProgress`. */
+export interface ForwardOptions {
+  /** Optimisation step and total steps (growing k, schedules). */
+  step?: number;
+  totalSteps?: number;
+}
+
+/** What a model's `loss` returns. */
+export interface LossResult {
+  /** taskLoss + auxLoss: the scalar to differentiate. */
+  loss: Tensor;
+  /** Cross-entropy of the task. */
+  taskLoss: Tensor;
+  /** Sum over MoE layers of their weighted auxiliary losses; null for a dense model or loss-free routers. */
+  auxLoss: Tensor | null;
+  /** Scalars to log: taskLoss, auxLoss, tokens (in the batch), task metrics (bitsPerToken, accuracy), routing statistics averaged over layers (`routing.loadCv`, …). */
+  metrics: Record<string, number>;
+  /** Per MoE layer: its index among the blocks and its routing statistics. */
+  routing: Array<{ layer: number; stats: RoutingStats }>;
+}
+
+export class Backbone extends Module {
+  readonly config: ResolvedBackboneConfig;
+  blocks: TransformerBlock[];
+  finalNormGain: Tensor;
+  finalNormBias: Tensor;
+  /** Dropout and routing noise. */
+  readonly rng: Rng;
+  /** Training progress handed to the routers when a forward pass does not give it (SMoE-Dropout's growing k, StableMoE's stage switch). */
+  progress: ForwardOptions = {};
+
+  constructor(config: ResolvedBackboneConfig, options: { causal: boolean; rng: Rng }) {
+    super();
+    this.config = config;
+    this.rng = new Rng(config.seed + 1);
+    const { layers, modelDim, heads, ffDim, dropout, activation, moe } = config;
+    const rng = options.rng;
+    this.blocks = Array.from({ length: layers }, (_, i) => {
+      const sparse = moe !== null && (i + 1) % moe.every === 0;
+      const ffn = sparse
+        ? new MoELayer(moeLayerConfig(moe, modelDim), { rng })
+        : new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
+      return new TransformerBlock({ dim: modelDim, heads, ffn, causal: options.causal, dropout, rng });
+    });
+    this.finalNormGain = init.ones([modelDim]);
+    this.finalNormBias = init.zeros([modelDim]);
+  }
+
+  /** The MoE layers with their block index. */
+  moeLayers(): Array<{ layer: number; moe: MoELayer }> {
+    return this.blocks.flatMap((b, layer) => (b.moe ? [{ layer, moe: b.moe }] : []));
+  }
+
+  /** x: [batch, tokens, dim] → final-normed hidden states [batch, tokens, dim]. */
+  async forward(x: Tensor, options: ForwardOptions & { tokenIds?: Int32Array } = {}): Promise<Tensor> {
+    const step = options.step ?? this.progress.step;
+    const totalSteps = options.totalSteps ?? this.progress.totalSteps;
+    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds };
+    let h = x;
+    for (const block of this.blocks) h = await block.forward(h, context, this.rng);
+    return layerNorm(h, this.finalNormGain, this.finalNormBias);
+  }
+
+  /** The sum of the MoE layers' auxiliary losses after a forward pass (null if none). */
+  auxLoss(): Tensor | null {
+    const losses = this.moeLayers().flatMap(({ moe }) => (moe.auxLoss ? [moe.auxLoss] : []));
+    return losses.length ? losses.reduce((a, b) => a.add(b)) : null;
+  }
+
+  /** Per-layer routing statistics after a forward pass. */
+  routing(): Array<{ layer: number; stats: RoutingStats }> {
+    return this.moeLayers().flatMap(({ layer, moe }) => (moe.lastStats ? [{ layer, stats: moe.lastStats }] : []));
+  }
+
+  /** Switches every VQMoE layer's regime. */
+  setRegime(regime: VQRegime): void {
+    const layers = this.moeLayers().filter(({ moe }) => moe.regime !== null);
+    if (!layers.length) invalid('setRegime', 'moe.vq', null, 'a model with VQMoE layers');
+    for (const { moe } of layers) moe.setRegime(regime);
+    if (this.config.moe?.vq) this.config.moe.vq = { ...this.config.moe.vq, regime };
+  }
+
+  /** Swaps every MoE layer's selection rule over its trained router (null: back to the trained rule). */
+  setSelection(selection: SelectionConfig | null): void {
+    const layers = this.moeLayers();
+    if (!layers.length) invalid('setSelection', 'moe', null, 'a model with MoE layers');
+    for (const { moe } of layers) moe.setSelection(selection);
+    if (this.config.moe) this.config.moe.selection = selection;
+  }
+
+  /** Buffers for checkpoints: each MoE layer's router state (`blocks.<i>.ffn.…`) and the dropout / routing-noise generator (`rng`). */
+  override async buffers(): Promise<Record<string, Float32Array>> {
+    let out: Record<string, Float32Array> = { rng: encodeRngState(this.rng.state()) };
+    for (const { layer, moe } of this.moeLayers()) out = { ...out, ...withPrefix(`blocks.${layer}.ffn`, await moe.buffers()) };
+    return out;
+  }
+
+  /** Restores what `buffers()` returned. */
+  override loadBuffers(state: Record<string, Float32Array>): void {
+    const layers = this.moeLayers();
+    checkBufferNames('loadBuffers', state, ['rng', ...layers.map(({ layer }) => `blocks.${layer}.ffn`)]);
+    if (state.rng) this.rng.restore(decodeRngState(state.rng));
+    for (const { layer, moe } of layers) moe.loadBuffers(underPrefix(`blocks.${layer}.ffn`, state));
+  }
+}
+
+/** Builds the LossResult of a task loss: adds the auxiliary losses and reads the metrics. */
+export async function lossResult(backbone: Backbone, taskLoss: Tensor, extra: Record<string, number> = {}): Promise<LossResult> {
+  const auxLoss = backbone.auxLoss();
+  const loss = auxLoss ? taskLoss.add(auxLoss) : taskLoss;
+  const routing = backbone.routing();
+  // No 'loss' key: the trainer logs the loss itself and reserves the name.
+  const metrics: Record<string, number> = { taskLoss: await taskLoss.item(), ...extra };
+  if (auxLoss) metrics.auxLoss = await auxLoss.item();
+  for (const [k, v] of Object.entries(averageStats(routing.map((r) => r.stats)))) metrics[`routing.${k}`] = v;
+  return { loss, taskLoss, auxLoss, metrics, routing };
+}
+
+/** An int32 tensor from ids given as a tensor or a host array of `shape`. */
+export function idsTensor(ids: Tensor | Int32Array, shape: readonly number[]): Tensor {
+  if (ids instanceof Int32Array) {
+    if (ids.length !== shape.reduce((a, b) => a * b, 1)) invalid('ids', 'length', ids.length, `${shape.join(' × ')} ids`);
+    return tensor(ids, shape, { dtype: 'int32' });
+  }
+  if (ids.dtype !== 'int32') invalid('ids', 'dtype', ids.dtype, "'int32'");
+  return ids.reshape(shape);
+}

@@ -1,0 +1,104 @@
+/**
+ * Expert capacity (GShard, Lepikhin et al. 2021; Switch Transformer, Fedus et al. 2022): each
+ * expert keeps at most C pairs and drops the rest (their MoE output is 0; the residual carries
+ * the token):
+ *   C = ceil(capacityFactor · pairs / experts)           (pairs = k·T for token choice)
+ * Which pairs an expert keeps: 'arrival' (token order, as Switch) or 'weight' (largest routing
+ * weight first, V-MoE's batch-prioritised routing, Riquelme et al. 2021).
+ * A capacity factor of 0 means dropless. Defaults: priority 'arrival'.
+ *
+ * `padPlan` pads a plan with zero-weight pairs to `staticRowCount(plan)` rows, so the expert
+ * kernels see shapes that repeat from step to step (gpu.js compiles one kernel per shape) while
+ * capacity drops a varying number of pairs, or a strategy selects a varying number (top-p):
+ *   with a capacity C:  min(selected pairs, experts · C)        (fixed for a given batch size)
+ *   otherwise:          pairs rounded up to a multiple of ceil(tokens / 4)
+ */
+import { indexSelect, tensor, zeros, concat, type Tensor } from '@smoe/tensor';
+import type { RoutingPlan } from '@smoe/routers';
+
+/** Which pairs an expert keeps when it is over capacity. */
+export type CapacityPriority = 'arrival' | 'weight';
+
+/** Pairs one expert may keep: ceil(capacityFactor · pairs / experts) (Infinity when dropless). */
+export function expertCapacity(capacityFactor: number, pairs: number, experts: number): number {
+  if (!(capacityFactor > 0)) return Infinity;
+  return Math.max(1, Math.ceil((capacityFactor * pairs) / experts));
+}
+
+function int32(values: Int32Array): Tensor {
+  return tensor(values, [values.length], { dtype: 'int32' });
+}
+
+/**
+ * Drops the pairs beyond each expert's capacity: a plan holding only the kept pairs (still
+ * sorted by expert, then token), with counts, droppedPairs, unroutedTokens and capacity
+ * updated. `weights` are the host values of `plan.weight` (needed only for priority 'weight').
+ */
+export function applyCapacity(plan: RoutingPlan, capacity: number, priority: CapacityPriority = 'arrival', weights?: Float32Array): RoutingPlan {
+  if (!Number.isFinite(capacity)) return plan;
+  if (plan.counts.every((c) => c <= capacity)) return { ...plan, capacity: Math.min(capacity, plan.capacity ?? Infinity) };
+  if (priority === 'weight' && !weights) throw new Error("applyCapacity: priority 'weight' needs the host values of plan.weight");
+  const pairs = plan.expertIndex.length;
+  const keep: number[] = [];
+  let start = 0;
+  while (start < pairs) {
+    const expert = plan.expertIndex[start];
+    let end = start;
+    while (end < pairs && plan.expertIndex[end] === expert) end++;
+    let members = Array.from({ length: end - start }, (_, i) => start + i);
+    if (members.length > capacity) {
+      if (priority === 'weight') members.sort((a, b) => (weights as Float32Array)[b] - (weights as Float32Array)[a] || a - b);
+      members = members.slice(0, capacity).sort((a, b) => a - b);
+    }
+    keep.push(...members);
+    start = end;
+  }
+  const kept = Int32Array.from(keep);
+  const tokenIndex = Int32Array.from(kept, (p) => plan.tokenIndex[p]);
+  const expertIndex = Int32Array.from(kept, (p) => plan.expertIndex[p]);
+  const counts = new Int32Array(plan.experts);
+  for (const e of expertIndex) counts[e]++;
+  const routed = new Uint8Array(plan.tokens);
+  for (const t of tokenIndex) routed[t] = 1;
+  let unroutedTokens = 0;
+  for (const r of routed) unroutedTokens += r ? 0 : 1;
+  return {
+    ...plan,
+    token: int32(tokenIndex),
+    expert: int32(expertIndex),
+    tokenIndex,
+    expertIndex,
+    weight: indexSelect(plan.weight, 0, int32(kept)),
+    counts,
+    droppedPairs: plan.droppedPairs + (pairs - kept.length),
+    unroutedTokens,
+    capacity: Math.min(capacity, plan.capacity ?? Infinity),
+  };
+}
+
+/** The row count a plan is padded to before dispatch (see the header). */
+export function staticRowCount(plan: RoutingPlan): number {
+  const pairs = plan.tokenIndex.length;
+  if (plan.capacity !== undefined && Number.isFinite(plan.capacity)) return Math.max(pairs, Math.min(pairs + plan.droppedPairs, plan.capacity * plan.experts));
+  const bucket = Math.max(1, Math.ceil(plan.tokens / 4));
+  return Math.ceil(pairs / bucket) * bucket;
+}
+
+/**
+ * Pads a plan to `rows` pairs with pairs (token 0, the last pair's expert, weight 0), so it stays
+ * sorted by expert: they add nothing to the
+ * output and no gradient, and keep the experts' input shapes fixed from step to step.
+ * Counts and statistics keep describing the real pairs.
+ */
+export function padPlan(plan: RoutingPlan, rows: number): RoutingPlan {
+  const pairs = plan.tokenIndex.length;
+  if (rows <= pairs) return plan;
+  const pad = rows - pairs;
+  const tokenIndex = new Int32Array(rows);
+  tokenIndex.set(plan.tokenIndex);
+  const expertIndex = new Int32Array(rows);
+  expertIndex.set(plan.expertIndex);
+  expertIndex.fill(plan.expertIndex[pairs - 1] ?? 0, pairs);
+  const weight = pairs === 0 ? zeros([pad]) : concat([plan.weight, zeros([pad])]);
+  return { ...plan, token: int32(tokenIndex), expert: int32(expertIndex), tokenIndex, expertIndex, weight };
+}

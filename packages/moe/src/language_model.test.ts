@@ -1,0 +1,149 @@
+import { expect, it } from 'vitest';
+import { Rng, tensor, type Tensor } from '@smoe/tensor';
+import { describeEachBackend, maxAbsDiff } from '@smoe/tensor/testing';
+import { createModel } from './create_model.js';
+import { LanguageModel, type LanguageModelConfig } from './language_model.js';
+import { SequenceClassifier } from './sequence_classifier.js';
+import { ConfigError } from './validate.js';
+import { sgdStep } from '../test/sgd.js';
+
+const base: LanguageModelConfig = { vocab: 12, context: 6, layers: 2, modelDim: 8, heads: 2, ffDim: 16, seed: 1 };
+const moe: LanguageModelConfig = { ...base, moe: { experts: 4, router: { strategy: 'tokenChoice', topK: 2 } } };
+
+function batch(rows: number, length: number, seed = 0): { inputs: Int32Array; targets: Int32Array; batch: number; context: number } {
+  const rng = new Rng(seed);
+  const tokens = Int32Array.from({ length: rows * (length + 1) }, () => rng.int(12));
+  const inputs = new Int32Array(rows * length);
+  const targets = new Int32Array(rows * length);
+  for (let r = 0; r < rows; r++) {
+    for (let t = 0; t < length; t++) {
+      inputs[r * length + t] = tokens[r * (length + 1) + t];
+      targets[r * length + t] = tokens[r * (length + 1) + t + 1];
+    }
+  }
+  return { inputs, targets, batch: rows, context: length };
+}
+
+describeEachBackend('LanguageModel', () => {
+  it('maps ids [batch, T] to logits [batch, T, vocab] and reports per-layer routing', async () => {
+    const model = new LanguageModel({ ...moe, moe: { experts: 4, every: 2 } });
+    const ids = tensor(Int32Array.from({ length: 12 }, (_, i) => i % 12), [2, 6], { dtype: 'int32' });
+    const logits = await model.forward(ids);
+    expect(logits.shape).toEqual([2, 6, 12]);
+    expect(model.body.moeLayers().map((l) => l.layer)).toEqual([1]);
+    const result = await model.loss(batch(2, 6));
+    expect(result.routing.map((r) => r.layer)).toEqual([1]);
+    expect(result.metrics.taskLoss).toBeGreaterThan(0);
+    expect(result.metrics.bitsPerToken).toBeCloseTo(result.metrics.taskLoss / Math.LN2, 5);
+    expect(result.metrics['routing.expertsPerToken']).toBe(2);
+    expect(result.auxLoss).not.toBeNull();
+  });
+
+  it('is causal: a later token does not change earlier logits', async () => {
+    const model = new LanguageModel(moe).eval();
+    const a = Int32Array.from([1, 2, 3, 4, 5, 6]);
+    const b = Int32Array.from([1, 2, 3, 4, 5, 9]);
+    const la = await (await model.forward(a, [1, 6])).data();
+    const lb = await (await model.forward(b, [1, 6])).data();
+    expect(maxAbsDiff(la.slice(0, 5 * 12), lb.slice(0, 5 * 12))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(la.slice(5 * 12), lb.slice(5 * 12))).toBeGreaterThan(1e-4);
+  });
+
+  for (const [name, config] of [
+    ['token choice', moe],
+    ['USMoE', { ...base, moe: { experts: 4, router: { strategy: 'usmoe', topK: 1.5 } } }],
+    ['VQMoE', { ...base, moe: { experts: 4, vq: {} } }],
+  ] as const) {
+    it(`loss decreases over 20 SGD steps on a repeated batch (${name})`, async () => {
+      const model = new LanguageModel(config as LanguageModelConfig);
+      const data = batch(2, 6, 3);
+      const losses: number[] = [];
+      for (let step = 0; step < 20; step++) {
+        const result = await model.loss(data, { step, totalSteps: 20 });
+        losses.push(result.metrics.taskLoss);
+        result.loss.backward();
+        sgdStep(model, 0.3);
+      }
+      expect(losses[19]).toBeLessThan(losses[0] * 0.8);
+    });
+  }
+
+  it('a dense model and a 1-expert MoE with the same weights give the same output', async () => {
+    const dense = new LanguageModel(base);
+    const sparse = new LanguageModel({ ...base, moe: { experts: 1, router: { strategy: 'tokenChoice', topK: 1 } } });
+    const state: Record<string, Tensor> = sparse.stateDict();
+    for (const [name, value] of Object.entries(dense.stateDict())) {
+      const expert = name.replace(/\.ffn\./, '.ffn.experts.');
+      if (name in state) state[name] = value;
+      else state[expert] = value.reshape([1, ...value.shape]);
+    }
+    sparse.loadStateDict(state);
+    const ids = Int32Array.from({ length: 12 }, (_, i) => (i * 5) % 12);
+    const a = await (await dense.forward(ids, [2, 6])).data();
+    const b = await (await sparse.forward(ids, [2, 6])).data();
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-5);
+  });
+
+  it('config round-trips through JSON: same architecture, same weights from the seed', async () => {
+    const model = new LanguageModel({ ...base, moe: { experts: 4, every: 2, sharedExperts: 1, capacityFactor: 1.25, vq: { regime: 'mixed' } } });
+    const json = JSON.parse(JSON.stringify(model.config));
+    expect(json).toEqual(model.config);
+    const again = createModel(json) as LanguageModel;
+    expect(again).toBeInstanceOf(LanguageModel);
+    expect(again.config).toEqual(model.config);
+    const ids = Int32Array.from({ length: 6 }, (_, i) => i);
+    expect(maxAbsDiff(await (await model.forward(ids, [1, 6])).data(), await (await again.forward(ids, [1, 6])).data())).toBe(0);
+    model.setRegime('discrete');
+    expect(model.config.moe?.vq?.regime).toBe('discrete');
+    expect(LanguageModel.fromConfig(JSON.parse(JSON.stringify(model.config))).config.moe?.vq?.regime).toBe('discrete');
+  });
+
+  it('hands the training progress to the routers (SMoE-Dropout grows k from 1 to N)', async () => {
+    const model = new LanguageModel({ ...base, moe: { experts: 4, router: { strategy: 'smoeDropout' } } });
+    const data = batch(2, 6);
+    model.setProgress(0, 10);
+    expect((await model.loss(data)).metrics['routing.expertsPerToken']).toBe(1);
+    model.setProgress(10, 10);
+    expect((await model.loss(data)).metrics['routing.expertsPerToken']).toBe(4);
+    expect((await model.loss(data, { step: 0, totalSteps: 10 })).metrics['routing.expertsPerToken']).toBe(1);
+    expect((await model.loss(data)).metrics.tokens).toBe(12);
+  });
+
+  it('saves and restores the state that is not a parameter (router state, generator) as buffers', async () => {
+    const config: LanguageModelConfig = { ...base, moe: { experts: 4, router: { strategy: 'auxiliaryLossFree' }, vq: {} } };
+    const model = new LanguageModel(config);
+    await model.loss(batch(2, 6));
+    const state = await model.buffers();
+    expect(Object.keys(state)).toEqual(expect.arrayContaining(['body.rng', 'body.blocks.0.ffn.router.bias', 'body.blocks.0.ffn.vqRouter.codebook.usage']));
+    const copy = new LanguageModel(config);
+    expect(await copy.buffers()).not.toEqual(state);
+    copy.loadBuffers(state);
+    expect(await copy.buffers()).toEqual(state);
+    expect(() => copy.loadBuffers({ 'body.blocks.5.ffn.router.bias': new Float32Array(4) })).toThrow(/unexpected buffers/);
+  });
+
+  it('fine-tunes as a sequence classifier over a pre-trained body', async () => {
+    const lm = new LanguageModel({ ...base, moe: { experts: 4, vq: {} } });
+    const classifier = await SequenceClassifier.fromPretrained(lm, { classes: 3, pool: 'mean' });
+    classifier.setRegime('discrete');
+    const inputs = Int32Array.from({ length: 12 }, (_, i) => i % 12);
+    const mask = Float32Array.from({ length: 12 }, (_, i) => (i % 6 < 4 ? 1 : 0));
+    const logits = await classifier.forward(inputs, [2, 6], mask);
+    expect(logits.shape).toEqual([2, 3]);
+    const result = await classifier.loss({ inputs, mask, labels: Int32Array.of(0, 2), batch: 2, length: 6 });
+    expect(result.metrics.accuracy).toBeGreaterThanOrEqual(0);
+    expect(result.routing[0].stats.codePerplexity).toBeGreaterThan(0);
+    const last = new SequenceClassifier({ body: base, classes: 2, pool: 'last' });
+    expect((await last.forward(inputs, [2, 6], mask)).shape).toEqual([2, 2]);
+    const json = JSON.parse(JSON.stringify(classifier.config));
+    expect((createModel(json) as SequenceClassifier).config).toEqual(classifier.config);
+  });
+}, ['cpu']);
+
+it('invalid configs name the field, the value and what is allowed', () => {
+  expect(() => new LanguageModel({ ...base, heads: 3 })).toThrow(ConfigError);
+  expect(() => new LanguageModel({ ...base, heads: 3 })).toThrow(/heads = 3 is invalid; allowed: a divisor of modelDim \(8\)/);
+  expect(() => new LanguageModel({ ...base, moe: { experts: 4, every: 3 } })).toThrow(/moe.every = 3/);
+  expect(() => new LanguageModel({ ...base, dropuot: 0.1 } as LanguageModelConfig)).toThrow(/dropuot/);
+  expect(() => new LanguageModel({ ...base, moe: { experts: 4, router: { strategy: 'nope' } } })).toThrow(/nope/);
+});

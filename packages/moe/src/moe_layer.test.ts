@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { Rng, randn, type Tensor } from '@smoe/tensor';
+import { describeEachBackend } from '@smoe/tensor/testing';
+import { MoELayer } from './moe_layer.js';
+import { ConfigError } from './validate.js';
+import { TopKRouter } from '../test/top_k_router.js';
+import { checkGradients } from '../test/finite_differences.js';
+
+function layer(options: { experts?: number; dim?: number; hidden?: number; topK?: number; sharedExperts?: number; capacityFactor?: number; expertType?: 'gelu' | 'swiglu' } = {}): MoELayer {
+  const experts = options.experts ?? 4;
+  const dim = options.dim ?? 4;
+  const router = new TopKRouter({ experts, dim, topK: options.topK ?? 2, rng: new Rng(11) });
+  return new MoELayer(
+    { dim, hidden: options.hidden ?? 6, experts, router: { strategy: 'testTopK' }, sharedExperts: options.sharedExperts, capacityFactor: options.capacityFactor, expertType: options.expertType },
+    { router, rng: new Rng(5) },
+  );
+}
+
+describeEachBackend('MoELayer', () => {
+  for (const expertType of ['gelu', 'swiglu'] as const) {
+    it(`gradients of router, experts, shared experts and inputs match finite differences (${expertType})`, async () => {
+      const moe = layer({ sharedExperts: 1, expertType });
+      if (moe.experts.b1) moe.experts.b1.assign(randn([4, 6], 0.2, { rng: new Rng(8) }));
+      const x = randn([6, 4], 1, { rng: new Rng(2), requiresGrad: true });
+      const probe = randn([6, 4], 1, { rng: new Rng(3) });
+      const loss = async (): Promise<Tensor> => {
+        const y = await moe.forward(x, { training: true });
+        return y.mul(probe).sum().add(moe.auxLoss as Tensor);
+      };
+      const params: Record<string, Tensor> = { x, ...Object.fromEntries(moe.namedParameters()) };
+      const bad = await checkGradients(loss, params, { entries: 6 });
+      expect(bad).toEqual([]);
+    });
+  }
+
+  it('exposes the plan, statistics and auxiliary loss after a forward', async () => {
+    const moe = layer();
+    const y = await moe.forward(randn([8, 4], 1, { rng: new Rng(1) }));
+    expect(y.shape).toEqual([8, 4]);
+    expect(moe.lastPlan?.tokenIndex.length).toBe(16);
+    const stats = moe.lastStats;
+    expect(stats).not.toBeNull();
+    expect(stats?.expertsPerToken).toBe(2);
+    expect(stats?.load.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(stats?.routingEntropy).toBeGreaterThan(0);
+    expect(stats?.droppedFraction).toBe(0);
+    expect(moe.auxLoss?.shape).toEqual([]);
+    expect(Object.keys(moe.lastLosses)).toEqual(['balance']);
+  });
+
+  it('drops pairs beyond capacity and keeps static shapes', async () => {
+    const moe = layer({ capacityFactor: 0.5, experts: 2, topK: 1 });
+    const y = await moe.forward(randn([8, 4], 1, { rng: new Rng(4) }));
+    expect(y.shape).toEqual([8, 4]);
+    const plan = moe.lastPlan;
+    expect(Math.max(...(plan?.counts ?? []))).toBeLessThanOrEqual(2);
+    expect(moe.lastStats?.droppedFraction).toBeGreaterThan(0);
+    expect(moe.lastStats?.unroutedFraction).toBeGreaterThan(0);
+  });
+}, ['cpu']);
+
+describe('MoELayer config', () => {
+  it('names the field, the value and what is allowed', () => {
+    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 0 })).toThrow(ConfigError);
+    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 0 })).toThrow(/experts = 0 is invalid; allowed: an integer ≥ 1/);
+    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 2, expertType: 'relu' as never })).toThrow(/expertType = "relu".*'gelu', 'swiglu'/);
+    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 2, capacityFactr: 1 } as never)).toThrow(/capacityFactr/);
+    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 2, vq: { regime: 'both' as never } })).toThrow(/vq.regime = "both"/);
+  });
+});

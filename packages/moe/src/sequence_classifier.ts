@@ -1,0 +1,177 @@
+/**
+ * SequenceClassifier: a language model's body with a classification head, for fine-tuning a
+ * pre-trained LM (the VQMoE paper's second stage: fine-tune with the discrete path only).
+ *   h = LM.hidden(ids)                               [batch, T, modelDim]
+ *   pooled = mean over real tokens (mask)  |  the last real token's state
+ *   logits = Dropout(pooled) · W + b                  [batch, classes]
+ *   loss = CE(logits, labels) + Σ_layers aux
+ * The body keeps its LM head (unused here) so that a pre-trained LM's state dict loads as is:
+ * `SequenceClassifier.fromPretrained(lm, { classes: 2 })`.
+ *
+ * Config (defaults): body (a LanguageModelConfig), classes, pool ('mean'), dropout (0),
+ * seed (0, the head's initial weights).
+ */
+import { Module, Rng, crossEntropy, dropout, indexSelect, init, tensor, type Tensor } from '@smoe/tensor';
+import { idsTensor, lossResult, type ForwardOptions, type LossResult } from './backbone.js';
+import { LanguageModel, resolveLanguageModelConfig, type LanguageModelConfig, type ResolvedLanguageModelConfig } from './language_model.js';
+import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
+import type { VQRegime } from './moe_layer.js';
+import type { SelectionConfig } from './router_config.js';
+import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
+
+/** How a sequence becomes one vector. */
+export type Pooling = 'mean' | 'last';
+
+/** The config of a SequenceClassifier (plain JSON). */
+export interface SequenceClassifierConfig {
+  model?: 'sequenceClassifier';
+  /** The language model under the head. */
+  body: LanguageModelConfig;
+  /** Number of classes. */
+  classes: number;
+  /** 'mean' over real tokens (default) or the 'last' real token. */
+  pool?: Pooling;
+  /** Dropout on the pooled vector. Default 0. */
+  dropout?: number;
+  /** Seed of the head's weights. Default 0. */
+  seed?: number;
+}
+
+export interface ResolvedSequenceClassifierConfig {
+  model: 'sequenceClassifier';
+  body: ResolvedLanguageModelConfig;
+  classes: number;
+  pool: Pooling;
+  dropout: number;
+  seed: number;
+}
+
+/** Validates a SequenceClassifier config and fills in the defaults. */
+export function resolveSequenceClassifierConfig(config: SequenceClassifierConfig): ResolvedSequenceClassifierConfig {
+  const where = 'SequenceClassifier';
+  checkObject(where, 'config', config);
+  checkKeys(where, config, ['model', 'body', 'classes', 'pool', 'dropout', 'seed']);
+  if (config.model !== undefined && config.model !== 'sequenceClassifier') invalid(where, 'model', config.model, "'sequenceClassifier'");
+  return {
+    model: 'sequenceClassifier',
+    body: resolveLanguageModelConfig(checkObject(where, 'body', config.body) as unknown as LanguageModelConfig),
+    classes: checkInteger(where, 'classes', config.classes, 2),
+    pool: checkOneOf(where, 'pool', orDefault(config.pool, 'mean'), ['mean', 'last'] as const),
+    dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, true),
+    seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -(2 ** 53), 2 ** 53),
+  };
+}
+
+/** A classification batch (as @smoe/datasets' classificationBatches). */
+export interface SequenceClassificationBatch {
+  /** [batch, length] ids. */
+  inputs: Int32Array | Tensor;
+  /** [batch, length], 1 for real tokens and 0 for padding. Default: all real. */
+  mask?: Float32Array;
+  /** [batch] class of each sequence. */
+  labels: Int32Array | Tensor;
+  batch: number;
+  length: number;
+}
+
+export class SequenceClassifier extends Module {
+  readonly config: ResolvedSequenceClassifierConfig;
+  body: LanguageModel;
+  /** [modelDim, classes]. */
+  classifier: Tensor;
+  classifierBias: Tensor;
+
+  constructor(config: SequenceClassifierConfig) {
+    super();
+    this.config = resolveSequenceClassifierConfig(config);
+    this.body = new LanguageModel(this.config.body);
+    this.config.body = this.body.config;
+    this.classifier = init.xavier([this.config.body.modelDim, this.config.classes], { rng: new Rng(this.config.seed) });
+    this.classifierBias = init.zeros([this.config.classes]);
+  }
+
+  static fromConfig(config: SequenceClassifierConfig): SequenceClassifier {
+    return new SequenceClassifier(config);
+  }
+
+  /** A classifier over a copy of a pre-trained LM (its config and weights). */
+  static async fromPretrained(lm: LanguageModel, options: Omit<SequenceClassifierConfig, 'body' | 'model'>): Promise<SequenceClassifier> {
+    const model = new SequenceClassifier({ ...options, body: JSON.parse(JSON.stringify(lm.config)) as LanguageModelConfig });
+    model.body.loadStateDict(lm.stateDict());
+    model.body.loadBuffers(await lm.buffers());
+    return model;
+  }
+
+  /** Logits [batch, classes] for ids [batch, length] and an optional padding mask [batch, length]. */
+  async forward(ids: Tensor | Int32Array, shape: readonly [number, number], mask?: Float32Array, options: ForwardOptions = {}): Promise<Tensor> {
+    const [batch, length] = shape;
+    const h = await this.body.hidden(idsTensor(ids, shape), shape, options); // [batch, length, dim]
+    const dim = this.config.body.modelDim;
+    const real = mask ?? new Float32Array(batch * length).fill(1);
+    if (real.length !== batch * length) invalid('SequenceClassifier', 'mask.length', real.length, `batch · length = ${batch * length}`);
+    let pooled: Tensor;
+    if (this.config.pool === 'mean') {
+      const weights = new Float32Array(batch * length);
+      for (let b = 0; b < batch; b++) {
+        let n = 0;
+        for (let t = 0; t < length; t++) n += real[b * length + t] > 0 ? 1 : 0;
+        for (let t = 0; t < length; t++) weights[b * length + t] = real[b * length + t] > 0 ? 1 / Math.max(n, 1) : 0;
+      }
+      pooled = h.mul(tensor(weights, [batch, length, 1])).sum(1); // [batch, dim]
+    } else {
+      const last = new Int32Array(batch);
+      for (let b = 0; b < batch; b++) {
+        let end = 0;
+        for (let t = 0; t < length; t++) if (real[b * length + t] > 0) end = t;
+        last[b] = b * length + end;
+      }
+      pooled = indexSelect(h.reshape([batch * length, dim]), 0, tensor(last, [batch], { dtype: 'int32' }));
+    }
+    pooled = dropout(pooled, this.config.dropout, { training: this.training, rng: this.body.body.rng });
+    return pooled.matmul(this.classifier).add(this.classifierBias);
+  }
+
+  /** Cross-entropy of the labels plus the MoE auxiliary losses; metrics include accuracy. */
+  async loss(batch: SequenceClassificationBatch, options: ForwardOptions = {}): Promise<LossResult> {
+    const logits = await this.forward(batch.inputs, [batch.batch, batch.length], batch.mask, options);
+    const labels = idsTensor(batch.labels, [batch.batch]);
+    const taskLoss = crossEntropy(logits, labels);
+    const tokens = batch.mask ? batch.mask.reduce((n, m) => n + (m > 0 ? 1 : 0), 0) : batch.batch * batch.length;
+    return lossResult(this.body.body, taskLoss, { accuracy: await accuracy(logits, labels), tokens });
+  }
+
+  /** Switches every VQMoE layer of the body between 'mixed' and 'discrete'. */
+  setRegime(regime: VQRegime): void {
+    this.body.setRegime(regime);
+  }
+
+  /** Tells the routers where training stands, for forward passes that do not say (a trainer calls this before each step). */
+  setProgress(step: number, totalSteps?: number): void {
+    this.body.body.progress = { step, totalSteps };
+  }
+
+  /** Swaps every MoE layer's selection rule over its trained router, e.g. { rule: 'usmoe', topK: 1.5 } (training-free USMoE); null restores it. */
+  setSelection(selection: SelectionConfig | null): void {
+    this.body.setSelection(selection);
+  }
+
+  /** Non-parameter state for checkpoints: router state and the dropout / routing-noise generator (see Backbone.buffers). */
+  override async buffers(): Promise<Record<string, Float32Array>> {
+    return withPrefix('body', await this.body.buffers());
+  }
+
+  /** Restores what `buffers()` returned. */
+  override loadBuffers(state: Record<string, Float32Array>): void {
+    checkBufferNames(`${this.constructor.name}.loadBuffers`, state, ['body']);
+    this.body.loadBuffers(underPrefix('body', state));
+  }
+}
+
+/** Fraction of rows of logits [rows, classes] whose argmax is the label. */
+export async function accuracy(logits: Tensor, labels: Tensor): Promise<number> {
+  const predicted = await logits.argmax().data();
+  const truth = await labels.data();
+  let correct = 0;
+  for (let i = 0; i < truth.length; i++) if (predicted[i] === truth[i]) correct++;
+  return truth.length ? correct / truth.length : 0;
+}
