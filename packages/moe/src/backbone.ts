@@ -243,6 +243,15 @@ export async function lossResult(backbone: Backbone, taskLoss: Tensor, extra: Re
   const metrics: Record<string, number> = { taskLoss: await taskLoss.item(), ...extra };
   if (auxLoss) metrics.auxLoss = await auxLoss.item();
   for (const [k, v] of Object.entries(averageStats(routing.map((r) => r.stats)))) metrics[`routing.${k}`] = v;
+  // Per layer: the balance, entropy and drops of each MoE layer, and its load per expert
+  // (fraction of routed pairs), so a run's metrics show which layer collapses or drops.
+  for (const { layer, stats } of routing) {
+    const pairs = Math.max(stats.pairs, 1);
+    metrics[`layer${layer}.loadCv`] = stats.loadCv;
+    if (stats.routingEntropy !== null) metrics[`layer${layer}.routingEntropy`] = stats.routingEntropy;
+    metrics[`layer${layer}.droppedFraction`] = stats.droppedFraction;
+    stats.load.forEach((n, expert) => (metrics[`layer${layer}.load.${expert}`] = n / pairs));
+  }
   return { loss, taskLoss, auxLoss, metrics, routing };
 }
 

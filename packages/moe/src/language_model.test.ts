@@ -36,6 +36,10 @@ describeEachBackend('LanguageModel', () => {
     expect(result.metrics.taskLoss).toBeGreaterThan(0);
     expect(result.metrics.bitsPerToken).toBeCloseTo(result.metrics.taskLoss / Math.LN2, 5);
     expect(result.metrics['routing.expertsPerToken']).toBe(2);
+    // Per-layer metrics: the layer's balance and its load per expert (fractions summing to 1).
+    expect(result.metrics['layer1.loadCv']).toBeCloseTo(result.routing[0].stats.loadCv, 6);
+    const loads = [0, 1, 2, 3].map((e) => result.metrics[`layer1.load.${e}`]);
+    expect(loads.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(result.auxLoss).not.toBeNull();
   });
 
