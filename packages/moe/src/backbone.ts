@@ -159,6 +159,11 @@ export class Backbone extends Module {
   /** Training progress handed to the routers when a forward pass does not give it (SMoE-Dropout's growing k, StableMoE's stage switch). */
   progress: ForwardOptions = {};
 
+  /** Where training stands, for forward passes that do not say. */
+  setProgress(step: number, totalSteps?: number): void {
+    this.progress = { step, totalSteps };
+  }
+
   constructor(config: ResolvedBackboneConfig, options: { causal: boolean; rng: Rng }) {
     super();
     this.config = config;

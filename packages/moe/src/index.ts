@@ -9,6 +9,7 @@ export { MoELayer, resolveMoELayerConfig, vqRegimes, vqContinuousRouter, type Mo
 export { MultiHeadAttention, type MultiHeadAttentionOptions } from './attention.js';
 export { TransformerBlock, type TransformerBlockOptions } from './block.js';
 export { Backbone, resolveBackboneConfig, type BackboneConfig, type MoEConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig, type ResolvedMoEConfig } from './backbone.js';
+export { MoEModel, type RoutedBody } from './moe_model.js';
 export { LanguageModel, resolveLanguageModelConfig, type LanguageModelConfig, type LanguageModelBatch, type ResolvedLanguageModelConfig } from './language_model.js';
 export { SequenceClassifier, accuracy, resolveSequenceClassifierConfig, type SequenceClassifierConfig, type SequenceClassificationBatch, type ResolvedSequenceClassifierConfig, type Pooling } from './sequence_classifier.js';
 export { VisionTransformer, resolveVisionTransformerConfig, type VisionTransformerConfig, type ImageClassificationBatch, type ResolvedVisionTransformerConfig } from './vision_transformer.js';

@@ -13,11 +13,9 @@
  * ('gelu'), moe (absent: dense; see backbone.ts), seed (0), tieEmbeddings (false).
  * Embeddings: Normal(0, 0.02).
  */
-import { Module, Rng, crossEntropy, dropout, embedding, init, arange, type Tensor } from '@smoe/tensor';
+import { Rng, crossEntropy, dropout, embedding, init, arange, type Tensor } from '@smoe/tensor';
 import { Backbone, backboneKeys, idsTensor, lossResult, resolveBackboneConfig, type BackboneConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig } from './backbone.js';
-import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
-import type { VQRegime } from './moe_layer.js';
-import type { SelectionConfig } from './router_config.js';
+import { MoEModel } from './moe_model.js';
 import { checkBoolean, checkInteger, checkKeys, checkObject, invalid, orDefault } from './validate.js';
 
 /** The config of a LanguageModel (plain JSON). */
@@ -59,7 +57,7 @@ export interface LanguageModelBatch {
   context: number;
 }
 
-export class LanguageModel extends Module {
+export class LanguageModel extends MoEModel {
   readonly config: ResolvedLanguageModelConfig;
   tokenEmbedding: Tensor;
   positionEmbedding: Tensor;
@@ -114,31 +112,5 @@ export class LanguageModel extends Module {
     const result = await lossResult(this.body, taskLoss, { tokens: batch.batch * batch.context });
     result.metrics.bitsPerToken = result.metrics.taskLoss / Math.LN2;
     return result;
-  }
-
-  /** Switches every VQMoE layer between 'mixed' and 'discrete'; `config` follows. */
-  setRegime(regime: VQRegime): void {
-    this.body.setRegime(regime);
-  }
-
-  /** Tells the routers where training stands, for forward passes that do not say (a trainer calls this before each step). */
-  setProgress(step: number, totalSteps?: number): void {
-    this.body.progress = { step, totalSteps };
-  }
-
-  /** Swaps every MoE layer's selection rule over its trained router, e.g. { rule: 'usmoe', topK: 1.5 } (training-free USMoE); null restores it. */
-  setSelection(selection: SelectionConfig | null): void {
-    this.body.setSelection(selection);
-  }
-
-  /** Non-parameter state for checkpoints: router state and the dropout / routing-noise generator (see Backbone.buffers). */
-  override async buffers(): Promise<Record<string, Float32Array>> {
-    return withPrefix('body', await this.body.buffers());
-  }
-
-  /** Restores what `buffers()` returned. */
-  override loadBuffers(state: Record<string, Float32Array>): void {
-    checkBufferNames(`${this.constructor.name}.loadBuffers`, state, ['body']);
-    this.body.loadBuffers(underPrefix('body', state));
   }
 }

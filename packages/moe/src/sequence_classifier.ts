@@ -11,12 +11,10 @@
  * Config (defaults): body (a LanguageModelConfig), classes, pool ('mean'), dropout (0),
  * seed (0, the head's initial weights).
  */
-import { Module, Rng, crossEntropy, dropout, indexSelect, init, tensor, type Tensor } from '@smoe/tensor';
+import { Rng, crossEntropy, dropout, indexSelect, init, tensor, type Tensor } from '@smoe/tensor';
 import { idsTensor, lossResult, type ForwardOptions, type LossResult } from './backbone.js';
 import { LanguageModel, resolveLanguageModelConfig, type LanguageModelConfig, type ResolvedLanguageModelConfig } from './language_model.js';
-import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
-import type { VQRegime } from './moe_layer.js';
-import type { SelectionConfig } from './router_config.js';
+import { MoEModel } from './moe_model.js';
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 
 /** How a sequence becomes one vector. */
@@ -74,7 +72,7 @@ export interface SequenceClassificationBatch {
   length: number;
 }
 
-export class SequenceClassifier extends Module {
+export class SequenceClassifier extends MoEModel {
   readonly config: ResolvedSequenceClassifierConfig;
   body: LanguageModel;
   /** [modelDim, classes]. */
@@ -138,32 +136,6 @@ export class SequenceClassifier extends Module {
     const taskLoss = crossEntropy(logits, labels);
     const tokens = batch.mask ? batch.mask.reduce((n, m) => n + (m > 0 ? 1 : 0), 0) : batch.batch * batch.length;
     return lossResult(this.body.body, taskLoss, { accuracy: await accuracy(logits, labels), tokens });
-  }
-
-  /** Switches every VQMoE layer of the body between 'mixed' and 'discrete'. */
-  setRegime(regime: VQRegime): void {
-    this.body.setRegime(regime);
-  }
-
-  /** Tells the routers where training stands, for forward passes that do not say (a trainer calls this before each step). */
-  setProgress(step: number, totalSteps?: number): void {
-    this.body.body.progress = { step, totalSteps };
-  }
-
-  /** Swaps every MoE layer's selection rule over its trained router, e.g. { rule: 'usmoe', topK: 1.5 } (training-free USMoE); null restores it. */
-  setSelection(selection: SelectionConfig | null): void {
-    this.body.setSelection(selection);
-  }
-
-  /** Non-parameter state for checkpoints: router state and the dropout / routing-noise generator (see Backbone.buffers). */
-  override async buffers(): Promise<Record<string, Float32Array>> {
-    return withPrefix('body', await this.body.buffers());
-  }
-
-  /** Restores what `buffers()` returned. */
-  override loadBuffers(state: Record<string, Float32Array>): void {
-    checkBufferNames(`${this.constructor.name}.loadBuffers`, state, ['body']);
-    this.body.loadBuffers(underPrefix('body', state));
   }
 }
 

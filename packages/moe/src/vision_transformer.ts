@@ -13,11 +13,9 @@
  * heads, ffDim, dropout (0), activation ('gelu'), moe (absent: dense), seed (0).
  * Patch projection Xavier-normal; position embeddings Normal(0, 0.02).
  */
-import { Module, Rng, crossEntropy, dropout, init, tensor, type Tensor } from '@smoe/tensor';
+import { Rng, crossEntropy, dropout, init, tensor, type Tensor } from '@smoe/tensor';
 import { Backbone, backboneKeys, idsTensor, lossResult, resolveBackboneConfig, type BackboneConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig } from './backbone.js';
-import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
-import type { VQRegime } from './moe_layer.js';
-import type { SelectionConfig } from './router_config.js';
+import { MoEModel } from './moe_model.js';
 import { accuracy } from './sequence_classifier.js';
 import { checkInteger, checkKeys, checkObject, invalid, orDefault } from './validate.js';
 
@@ -72,7 +70,7 @@ export interface ImageClassificationBatch {
   batch: number;
 }
 
-export class VisionTransformer extends Module {
+export class VisionTransformer extends MoEModel {
   readonly config: ResolvedVisionTransformerConfig;
   /** [patch·patch·channels, modelDim]. */
   patchEmbedding: Tensor;
@@ -147,31 +145,5 @@ export class VisionTransformer extends Module {
     const labels = idsTensor(batch.labels, [batch.batch]);
     const taskLoss = crossEntropy(logits, labels);
     return lossResult(this.body, taskLoss, { accuracy: await accuracy(logits, labels), tokens: batch.batch * this.patches });
-  }
-
-  /** Switches every VQMoE layer between 'mixed' and 'discrete'. */
-  setRegime(regime: VQRegime): void {
-    this.body.setRegime(regime);
-  }
-
-  /** Tells the routers where training stands, for forward passes that do not say (a trainer calls this before each step). */
-  setProgress(step: number, totalSteps?: number): void {
-    this.body.progress = { step, totalSteps };
-  }
-
-  /** Swaps every MoE layer's selection rule over its trained router, e.g. { rule: 'usmoe', topK: 1.5 } (training-free USMoE); null restores it. */
-  setSelection(selection: SelectionConfig | null): void {
-    this.body.setSelection(selection);
-  }
-
-  /** Non-parameter state for checkpoints: router state and the dropout / routing-noise generator (see Backbone.buffers). */
-  override async buffers(): Promise<Record<string, Float32Array>> {
-    return withPrefix('body', await this.body.buffers());
-  }
-
-  /** Restores what `buffers()` returned. */
-  override loadBuffers(state: Record<string, Float32Array>): void {
-    checkBufferNames(`${this.constructor.name}.loadBuffers`, state, ['body']);
-    this.body.loadBuffers(underPrefix('body', state));
   }
 }
