@@ -87,6 +87,10 @@ describe('end to end (tiny model)', () => {
   it('evaluates clean and corrupted, fine-tunes on SpamAssassin, and writes a report', async () => {
     const e = await runEvaluation(out, { split: 'validation', evalSize: 300, batch: 2, corruption: { kind: 'substitution', severity: 5 } });
     expect(e.corrupted!.bitsPerCharacter).toBeGreaterThan(0);
+    // Training-free USMoE: the trained token-choice routers with the unified selection at k̄ = 1.5.
+    const swapped = await runEvaluation(out, { split: 'validation', evalSize: 300, batch: 2, selection: 'usmoe@1.5' });
+    expect(swapped.clean.bitsPerCharacter).toBeGreaterThan(0);
+    expect(swapped.clean.bitsPerCharacter).not.toBe(e.clean.bitsPerCharacter);
     const f = await runFinetune(out, { ...finetuneDefaults, ...tiny, context: 16, out: join(dir, 'fine'), evalSize: 8 }, () => {});
     expect(f.test.accuracy).toBeGreaterThanOrEqual(0);
     expect(f.test.examples).toBe(605);

@@ -15,6 +15,7 @@ import { textCorpus, type CorpusName } from '@smoe/datasets';
 
 const flags: FlagSpecs = {
   from: { type: 'string', help: 'checkpoint file or run folder (required)' },
+  selection: { type: 'string', help: "swap the trained routers' selection rule before scoring, as rule[@k] (e.g. usmoe@1.5: training-free USMoE on a token-choice model)" },
   corrupt: { type: 'string', help: 'also evaluate under a corruption, as kind:severity (e.g. substitution:3, gaussian-noise:2)' },
   dataset: { type: 'string', help: 'data set (default: the run\'s)', choices: datasetNames },
   split: { type: 'string', help: 'split to score', choices: ['validation', 'test'] },
@@ -44,8 +45,14 @@ function runSettings(checkpoint: string): RunSettings | undefined {
 }
 
 /** Scores a model on clean data and, with `corruption`, on corrupted data. */
-export async function runEvaluation(from: string, options: { dataset?: DatasetName; split: 'validation' | 'test'; evalSize?: number; batch?: number; seed?: number; corruption?: Corruption }): Promise<EvalResult> {
+export async function runEvaluation(from: string, options: { dataset?: DatasetName; split: 'validation' | 'test'; evalSize?: number; batch?: number; seed?: number; corruption?: Corruption; selection?: string }): Promise<EvalResult> {
   const { model, path } = await loadModel(from);
+  if (options.selection) {
+    const [rule, k] = options.selection.split('@');
+    const moe = model instanceof SequenceClassifier ? model.config.body.moe : model.config.moe;
+    if (!moe) throw new UsageError(`eval: --selection needs a MoE model; ${path} is dense`);
+    model.setSelection({ rule, ...(k !== undefined ? { topK: Number(k) } : {}) });
+  }
   const saved = runSettings(path);
   const s = validateSettings({ ...defaultSettings, ...saved, ...(options.dataset ? { dataset: options.dataset } : {}), ...(options.evalSize !== undefined ? { evalSize: options.evalSize } : {}), ...(options.batch ? { batch: options.batch } : {}) });
   const seed = options.seed ?? 0;
@@ -97,6 +104,7 @@ export async function evaluate(argv: readonly string[]): Promise<void> {
     batch: parsed.batch as number | undefined,
     seed: parsed.seed as number | undefined,
     corruption,
+    selection: parsed.selection as string | undefined,
   });
   const show = (m: Record<string, number>) => (m.bitsPerCharacter !== undefined ? `${fmt(m.bitsPerCharacter)} bits/char` : `accuracy ${fmt(m.accuracy * 100, 2)} %${m.f1 !== undefined ? `, F1 ${fmt(m.f1)}` : ''}`);
   console.log(`${r.checkpoint} on ${r.dataset} (${r.split})`);
