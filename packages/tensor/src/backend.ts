@@ -64,26 +64,44 @@ export class Backend {
 
   /**
    * Returns the cached kernel for `key`, compiling it from `source` on first use.
-   * `output` is the flat output length; `constants` are compiled into the kernel.
+   * `output` is the flat output length, or the gpu.js output dimensions `[x, y, z]` (x fastest)
+   * for a kernel that reads `this.thread.y`/`z`; `constants` are compiled into the kernel;
+   * `extra` adds per-kernel gpu.js settings (e.g. `strictIntegers`, webasm's `flatOutput` and
+   * `asyncMode: false`).
+   * Whatever the dimensions or the return type (`Array(4)` included), the compiled kernel
+   * returns one flat `Float32Array`, x fastest, components interleaved.
    */
   kernel(
     key: string,
-    source: (this: KernelThis, ...args: Float32Array[]) => number,
-    output: number,
+    source: (this: KernelThis, ...args: Float32Array[]) => number | number[],
+    output: number | readonly number[],
     constants: Record<string, number>,
+    extra?: Record<string, unknown>,
   ): CompiledKernel {
     let compiled = this.kernels.get(key);
     if (!compiled) {
       const settings: Record<string, unknown> = {
-        output: [output],
+        output: typeof output === 'number' ? [output] : [...output],
         constants,
         tactic: 'precision',
         precision: 'single',
         loopMaxIterations: 1 << 24,
       };
       if (this.async) settings.asyncMode = true;
+      // per-kernel settings win: `asyncMode: false` runs a cheap kernel on the calling thread
+      // of an asynchronous webasm backend (its result is then an array, not a promise)
+      Object.assign(settings, extra);
       const k = this.gpu.createKernel(source as never, settings as never) as IKernelRunShortcut;
       compiled = k as unknown as CompiledKernel;
+      if (typeof output !== 'number' || extra) {
+        // nested results (2-D/3-D outputs, Array(n) returns, a backend without flatOutput)
+        // come back flat; a flat result passes through untouched
+        const run = compiled;
+        compiled = (...args) => {
+          const result = run(...args);
+          return isPromiseLike(result) ? result.then(flatten) : flatten(result);
+        };
+      }
       this.kernels.set(key, compiled);
     }
     return compiled;
@@ -94,6 +112,38 @@ export class Backend {
     this.kernels.clear();
     void this.gpu.destroy();
   }
+}
+
+function isPromiseLike<T>(value: unknown): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+/** A kernel result as one flat Float32Array: typed arrays pass through, nested arrays are concatenated in order. */
+function flatten(value: unknown): Float32Array {
+  if (value instanceof Float32Array) return value;
+  const parts: ArrayLike<number>[] = [];
+  let length = 0;
+  const walk = (v: unknown): void => {
+    if (typeof v === 'number') {
+      parts.push([v]);
+      length += 1;
+    } else if (ArrayBuffer.isView(v)) {
+      parts.push(v as unknown as ArrayLike<number>);
+      length += (v as unknown as ArrayLike<number>).length;
+    } else if (Array.isArray(v)) {
+      for (const item of v) walk(item);
+    } else {
+      throw new Error(`kernel: unexpected result of type ${typeof v}`);
+    }
+  };
+  walk(value);
+  const out = new Float32Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 let current: Backend | undefined;

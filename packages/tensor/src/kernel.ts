@@ -8,8 +8,11 @@
 import { getBackend, type KernelThis } from './backend.js';
 import type { Storage, Tensor } from './tensor.js';
 
-/** The body of a kernel: `this.thread.x` is the flat output index. */
-export type KernelSource = (this: KernelThis, ...args: Float32Array[]) => number;
+/**
+ * The body of a kernel: `this.thread.x` is the flat output index (with `grid`, the thread's
+ * coordinates). Returning `[v0, v1, v2, v3]` (gpu.js's `Array(4)`) writes four values per thread.
+ */
+export type KernelSource = (this: KernelThis, ...args: Float32Array[]) => number | number[];
 
 /** An input to `launch`: a tensor's storage, or a host-made array (offsets, masks). */
 export type KernelInput = Tensor | Float32Array;
@@ -28,6 +31,14 @@ export interface Launch {
   inputs: readonly KernelInput[];
   /** Host bookkeeping on the resolved input arrays; returns the kernel's actual arguments. */
   prepare?: (arrays: Float32Array[]) => Float32Array[];
+  /**
+   * Optional gpu.js output dimensions `[x, y, z]` (x fastest) for kernels that read
+   * `this.thread.y`/`z`; their product times the values per thread (4 for an `Array(4)`
+   * return) must equal `output`. The result is still one flat array, x fastest.
+   */
+  grid?: readonly number[];
+  /** Optional per-kernel gpu.js settings (e.g. `strictIntegers`, webasm's `flatOutput`). */
+  settings?: Record<string, boolean | number | string>;
 }
 
 const ONE = new Float32Array(1);
@@ -40,8 +51,10 @@ function run(spec: Launch, arrays: Float32Array[]): Storage {
   const args = (spec.prepare ? spec.prepare(arrays) : arrays).map((a) => (a.length === 0 ? ONE : a));
   const constants = spec.constants ?? {};
   const backend = getBackend();
-  const key = `${spec.op}|${spec.output}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}|${args.map((a) => a.length).join(',')}`;
-  const kernel = backend.kernel(key, spec.source, spec.output, constants);
+  let key = `${spec.op}|${spec.output}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}|${args.map((a) => a.length).join(',')}`;
+  if (spec.grid) key += `|grid=${spec.grid.join('x')}`;
+  if (spec.settings) key += `|${Object.entries(spec.settings).map(([k, v]) => `${k}=${v}`).join(',')}`;
+  const kernel = backend.kernel(key, spec.source, spec.grid ?? spec.output, constants, spec.settings);
   return kernel(...args);
 }
 
