@@ -11,6 +11,10 @@ export function color(i: number): string {
   return `hsl(${(i * 137.5) % 360} 60% 55%)`;
 }
 
+function tick(y: number): string {
+  return Math.abs(y) >= 0.01 || y === 0 ? y.toFixed(2) : y.toExponential(1);
+}
+
 function escape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -31,7 +35,7 @@ export function lineChart(title: string, series: Record<string, Array<[number, n
     return `<path d="${d}" fill="none" stroke="${color(i)}" stroke-width="1.5"/><text x="${width - pad}" y="${14 + 14 * i}" text-anchor="end" fill="${color(i)}" font-size="12">${escape(name)}</text>`;
   });
   const axes = `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#999"/>`;
-  const labels = `<text x="${pad}" y="${height - 10}" font-size="11">${x0}</text><text x="${width - pad}" y="${height - 10}" font-size="11" text-anchor="end">${x1}</text><text x="4" y="${sy(y1) + 4}" font-size="11">${y1.toFixed(2)}</text><text x="4" y="${sy(y0)}" font-size="11">${y0.toFixed(2)}</text>`;
+  const labels = `<text x="${pad}" y="${height - 10}" font-size="11">${x0}</text><text x="${width - pad}" y="${height - 10}" font-size="11" text-anchor="end">${x1}</text><text x="4" y="${sy(y1) + 4}" font-size="11">${tick(y1)}</text><text x="4" y="${sy(y0)}" font-size="11">${tick(y0)}</text>`;
   return `<figure><figcaption>${escape(title)}</figcaption><svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${axes}${labels}${lines.join('')}</svg></figure>`;
 }
 
