@@ -103,8 +103,10 @@ function checkRank(op: string, shapes: readonly (readonly number[])[], layouts: 
 /**
  * Runs `expr` (in `x`, `y`, and optionally `z`, or the given `names`) elementwise over up to three broadcast inputs
  * and returns a float32 tensor of the broadcast shape. No autograd: ops add their rule.
+ * `prelude` (kernel source, e.g. `const t = …;`) runs after the inputs are read and before `expr`,
+ * so `expr` can reuse a subexpression instead of repeating it.
  */
-export function mapElementwise(op: string, expr: string, inputs: readonly Tensor[], outShape?: readonly number[], names: readonly string[] = ['x', 'y', 'z']): Tensor {
+export function mapElementwise(op: string, expr: string, inputs: readonly Tensor[], outShape?: readonly number[], names: readonly string[] = ['x', 'y', 'z'], prelude = ''): Tensor {
   names = names.slice(0, inputs.length);
   const slots = ['a', 'b', 'c'].slice(0, inputs.length);
   let out = outShape ? [...outShape] : [...inputs[0].shape];
@@ -117,8 +119,9 @@ export function mapElementwise(op: string, expr: string, inputs: readonly Tensor
     `const i = this.thread.x;` +
     (layouts.includes('general') ? COORDS : '') +
     names.map((name, n) => `\n  const ${name} = ${readExpr(params[n], layouts[n], slots[n])};`).join('') +
+    (prelude ? `\n  ${prelude}` : '') +
     `\n  return ${expr};`;
-  const key = `${names.join(',')}:${expr}#${layouts.join(',')}`;
+  const key = `${names.join(',')}:${prelude}${expr}#${layouts.join(',')}`;
   const source = compile(key, params, body);
   const storage = launch({ op: `ew:${key}`, source, output: sizeOf(out), constants: constantsFor(shapes, layouts, out, slots), inputs });
   return new Tensor(storage, out);

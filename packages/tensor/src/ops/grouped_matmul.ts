@@ -15,7 +15,8 @@
  *   4 slots × 1 column per thread with `Array(4)` (one contiguous SIMD load of the group's
  *   weight row feeds 4 multiply-adds; see matmul.ts), and a scatter kernel reads each row's
  *   values back out of its slot. dx runs the same kernels over the weights transposed by a copy
- *   kernel; dw (when K is a multiple of 4) sums each group's slots with the same blocking.
+ *   kernel; dw (when K and N are multiples of 4) sums each group's slots with the same blocking,
+ *   over copies of x and g packed by column quads ([width/4][slots][4]) so its walk is contiguous.
  *   Sizes stay static: slots are bounded by P + 3·min(E, P), and unused quads are skipped.
  */
 import { getBackend, type KernelThis } from '../backend.js';
@@ -113,21 +114,36 @@ function transposeGroupsKernel(this: KernelThis, w: Float32Array): number {
   return w[this.thread.z * this.constants.kn + this.thread.x * this.constants.n + this.thread.y];
 }
 
-// dw[e][4y + c][x] = Σ_{slots s of e} xs[s, 4y + c] · gs[s, x]. Grid [n, k/4, groups].
-function weightGradTileKernel(this: KernelThis, xs: Float32Array, gs: Float32Array, groupStart: Float32Array, groupSlots: Float32Array): number[] {
+// Rows of x in slot order, packed by column quads: out[z][s][c] = x[rowOf[s], 4z + c] (zeros in
+// padding slots), so a walk over the slots of one column quad reads contiguous memory.
+// Grid [4, slots, width/4].
+function gatherQuadsKernel(this: KernelThis, x: Float32Array, rowOf: Float32Array): number {
+  if (rowOf[this.thread.y] < 0) {
+    return 0;
+  }
+  return x[(rowOf[this.thread.y] | 0) * this.constants.width + this.thread.z * 4 + this.thread.x];
+}
+
+// dw from quad-packed operands: thread (x, y, z) with z = e·(k/4) + kq computes
+// dw[e][4kq + c][4y + x] = Σ_{slots s of e} xq[kq][s][c] · gq[y][s][x], s ascending (s ascending
+// as every path). Both walks are contiguous, 16 bytes a slot; the gq load is one
+// SIMD load over the 4 lanes x, the xq loads are splats. zBase/zStart/zSlots: per z, the xq
+// offset of the group's first slot, the group's first slot · 4, and its slot count.
+// Grid [4, n/4, groups·k/4]; writes the [groups][k/4][n][4] tile layout.
+function weightGradQuadKernel(this: KernelThis, xq: Float32Array, gq: Float32Array, zBase: Float32Array, zStart: Float32Array, zSlots: Float32Array): number[] {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   for (let t = 0; t < this.constants.slots; t++) {
-    if (t >= groupSlots[this.thread.z]) {
+    if (t >= zSlots[this.thread.z]) {
       break;
     }
-    const gv = gs[((groupStart[this.thread.z] | 0) + t) * this.constants.n + this.thread.x];
-    s0 += xs[((groupStart[this.thread.z] | 0) + t) * this.constants.k + this.thread.y * 4] * gv;
-    s1 += xs[((groupStart[this.thread.z] | 0) + t) * this.constants.k + this.thread.y * 4 + 1] * gv;
-    s2 += xs[((groupStart[this.thread.z] | 0) + t) * this.constants.k + this.thread.y * 4 + 2] * gv;
-    s3 += xs[((groupStart[this.thread.z] | 0) + t) * this.constants.k + this.thread.y * 4 + 3] * gv;
+    const gv = gq[this.thread.y * this.constants.slots4 + (zStart[this.thread.z] | 0) + t * 4 + this.thread.x];
+    s0 += xq[(zBase[this.thread.z] | 0) + t * 4] * gv;
+    s1 += xq[(zBase[this.thread.z] | 0) + t * 4 + 1] * gv;
+    s2 += xq[(zBase[this.thread.z] | 0) + t * 4 + 2] * gv;
+    s3 += xq[(zBase[this.thread.z] | 0) + t * 4 + 3] * gv;
   }
   return [s0, s1, s2, s3];
 }
@@ -228,6 +244,39 @@ function slotProduct(xs: Tensor, b: Tensor | Storage, layout: { quadGroup: Tenso
   });
 }
 
+/** rows [P, width] → [width/4][slots][4]: slot order, packed by column quads (width a multiple of 4). */
+function gatherQuads(x: Tensor, rowOf: Tensor, width: number, slots: number): Tensor {
+  return new Tensor(
+    launch({ op: 'groupedMatmul-gather-quads', source: gatherQuadsKernel, output: slots * width, grid: [4, slots, width / 4], constants: { width }, inputs: [x, rowOf], settings: tiledSettings(true) }),
+    [width / 4, slots, 4],
+  );
+}
+
+const quadOffsetCache = new WeakMap<Slots, Map<number, [Float32Array, Float32Array, Float32Array]>>();
+
+/** Per z = e·(k/4) + kq of the quad dw kernel: xq offset of group e's first slot in quad kq, 4 · its first slot, its slot count. */
+function quadOffsets(layout: Slots, k: number, slots: number): [Float32Array, Float32Array, Float32Array] {
+  let byK = quadOffsetCache.get(layout);
+  if (!byK) quadOffsetCache.set(layout, (byK = new Map()));
+  let arrays = byK.get(k);
+  if (!arrays) {
+    const groups = layout.groupStart.length;
+    const kq = k / 4;
+    const zBase = new Float32Array(groups * kq);
+    const zStart = new Float32Array(groups * kq);
+    const zSlots = new Float32Array(groups * kq);
+    for (let e = 0; e < groups; e++) {
+      for (let q = 0; q < kq; q++) {
+        zBase[e * kq + q] = (q * slots + layout.groupStart[e]) * 4;
+        zStart[e * kq + q] = layout.groupStart[e] * 4;
+        zSlots[e * kq + q] = layout.groupSlots[e];
+      }
+    }
+    byK.set(k, (arrays = [zBase, zStart, zSlots]));
+  }
+  return arrays;
+}
+
 function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor, groups: number, k: number, n: number): Tensor {
   const rows = x.shape[0];
   const slots = slotBound(rows, groups);
@@ -242,8 +291,8 @@ function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor, groups: number,
   const xs = gatherSlots(x, rowOf, k, slots);
   const out = new Tensor(slotProduct(xs, w, slotLayout, k, n, groups, rows, slots), [rows, n]);
   return record(out, 'groupedMatmul', [x, w], (g) => {
-    const tiledWeightGrad = w.requiresGrad && k % 4 === 0;
-    const gs = x.requiresGrad || tiledWeightGrad ? gatherSlots(g, rowOf, n, slots) : null;
+    const tiledWeightGrad = w.requiresGrad && k % 4 === 0 && n % 4 === 0;
+    const gs = x.requiresGrad ? gatherSlots(g, rowOf, n, slots) : null;
     let gx: Tensor | null = null;
     if (x.requiresGrad) {
       const wt = launch({
@@ -260,13 +309,17 @@ function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor, groups: number,
     let gw: Tensor | null = null;
     if (w.requiresGrad) {
       if (tiledWeightGrad) {
+        const xq = gatherQuads(x, rowOf, k, slots);
+        const gq = gatherQuads(g, rowOf, n, slots);
+        const zPart = (index: 0 | 1 | 2): Tensor =>
+          new Tensor(layout instanceof Promise ? layout.then((l) => quadOffsets(l, k, slots)[index]) : quadOffsets(layout, k, slots)[index], [groups * (k / 4)]);
         const tiles = launch({
-          op: 'groupedMatmul-dw-tile',
-          source: weightGradTileKernel,
+          op: 'groupedMatmul-dw-quad',
+          source: weightGradQuadKernel,
           output: groups * k * n,
-          grid: [n, k / 4, groups],
-          constants: { k, n, slots },
-          inputs: [xs, gs as Tensor, part('groupStart', groups), part('groupSlots', groups)],
+          grid: [4, n / 4, groups * (k / 4)],
+          constants: { slots, slots4: 4 * slots },
+          inputs: [xq, gq, zPart(0), zPart(1), zPart(2)],
           settings: tiledSettings(slots * k * n < THREADED_MIN_WORK),
         });
         gw = new Tensor(assembleRows(new Tensor(tiles, [groups * k * n]), null, groups, k, n), w.shape);

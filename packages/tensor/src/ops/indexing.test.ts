@@ -153,6 +153,23 @@ describeEachBackend('index ops', (backend) => {
     }
   });
 
+  it('topk: small k over wide rows (the one-kernel path): ties, repeated maxima, ±Infinity', async () => {
+    const data = [
+      [2, 7, 7, 1, 7, 0, -3, 7, 5, 5, 1, 7, 2, 0, 0, 7],
+      [-Infinity, 0, -Infinity, 0, 1, 1, -2, Infinity, 3, 3, 3, -Infinity, 0, 1, Infinity, 2],
+      [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4],
+    ];
+    const x = tensor(data);
+    const rx = { shape: [3, 16], data: data.flat() };
+    for (const k of [1, 2, 3, 4, 5]) {
+      const { values, indices } = ops.topk(x, k);
+      const want = refTopk(rx, k);
+      await expectClose(values, want.values, tol, `values k=${k}`);
+      await expectInts(indices, want.indices, `indices k=${k}`);
+    }
+    expect(await ops.topk(x, 4).indices.toArray()).toEqual([[1, 2, 4, 7], [7, 14, 8, 9], [0, 1, 2, 3]]);
+  });
+
   it('topk: values are differentiable', async () => {
     const [x] = distinct([3, 5], 18, { requiresGrad: true });
     await expectGradcheck((t) => ops.topk(t, 2).values, [x]);

@@ -245,6 +245,15 @@ describeEachBackend('groupedMatmul paths', (backend) => {
         expect(result.ok, `K ${k}: ${JSON.stringify(result.worst)}`).toBe(true);
       }
     });
+
+    it(`${path}: gradients with K and N multiples of 4 (the tiled path's quad-packed dw), an empty group`, async () => {
+      setGroupedMatmulPath(path);
+      const g = new Tensor(Float32Array.from([2, 0, 2, 1, 0, 2, 2, 0, 2]), [9], 'int32');
+      const x = input([9, 8], 730, true);
+      const w = input([4, 8, 12], 731, true);
+      const result = await gradcheck((a, b) => groupedMatmul(a, b, g), [x, w]);
+      expect(result.ok, JSON.stringify(result.worst)).toBe(true);
+    });
   }
 
   it('the automatic choice', () => {
