@@ -18,7 +18,10 @@ export interface RouteContext {
    * sequence or one image). Must divide the token count. Default: all tokens form one group.
    */
   groupSize?: number;
-  /** Current optimisation step and total steps (SMoE-Dropout's growing k, schedules). */
+  /**
+   * Optimisation progress: updates done before this forward (0 during the first step) and the
+   * total (SMoE-Dropout's growing k, StableMoE's stage switch). The trainer sets both.
+   */
   step?: number;
   totalSteps?: number;
   /** Generator for noise / random choices; the global one when absent. */

@@ -226,6 +226,12 @@ describe('strategy behaviour', () => {
     expect(await router.routerState()).toEqual({ stage: Float32Array.of(2) });
   });
 
+  it('stableMoE with stage1Fraction 1 stays in stage 1 through the last step (steps count from 0)', async () => {
+    const router = new StableMoERouter({ experts, dim, seed: 1, stage1Fraction: 1, distillationLossWeight: 0 });
+    expect((await router.route(x, { training: true, step: 9, totalSteps: 10 })).stats.stage).toBe(1);
+    expect(router.stage).toBe(1);
+  });
+
   it('stableMoE with a token-embedding distilled router needs token ids', async () => {
     const router = new StableMoERouter({ experts, dim, seed: 1, vocab: 13, stage: 2 });
     await validatePlan(await router.route(x, train));

@@ -216,7 +216,7 @@ it('validates its options and ends cleanly when the data runs out', async () => 
   await expect(train(new Unreduced(), data, { optimizer: new SGD(), steps: 1, ...quiet })).rejects.toThrow(/must resolve to \{ loss: a one-element Tensor, metrics\? \}, got a tensor of shape \[4, 4\]/);
 });
 
-it('tells a model that defines setProgress the step about to run and the total', async () => {
+it('tells a model that defines setProgress the updates done so far and the total', async () => {
   class Tracking extends TinyRegressor {
     seen: Array<[number, number]> = [];
     setProgress(step: number, total: number): void {
@@ -226,8 +226,8 @@ it('tells a model that defines setProgress the step about to run and the total',
   const model = new Tracking();
   await train(model, new RegressionData(), { optimizer: new SGD({ lr: 0.01 }), steps: 3, ...quiet });
   expect(model.seen).toEqual([
+    [0, 3],
     [1, 3],
     [2, 3],
-    [3, 3],
   ]);
 });

@@ -195,7 +195,7 @@ export async function train<M extends TrainableModel<never>>(model: M, data: Dat
       const stepStart = performance.now();
       const target = step + 1;
       model.zeroGrad();
-      model.setProgress?.(target, o.steps);
+      model.setProgress?.(step, o.steps);
       const metrics = new StepMetrics();
       let lossSum = 0;
       let countedTokens = 0;

@@ -27,9 +27,10 @@ export interface TrainableModel<B = unknown> extends Module {
   /** The loss on one batch. */
   loss(batch: B): Promise<LossOutput>;
   /**
-   * Told the step about to run (1-based) and the total, before its first micro-batch, when the
-   * model defines it: routers whose behaviour follows training progress (SMoE-Dropout's
-   * growing k, StableMoE's switch to stage 2) read it.
+   * Told the updates done so far (0 before the first; the routers' `RouteContext.step`
+   * convention) and the total, before each step's first micro-batch, when the model defines
+   * it: routers whose behaviour follows training progress (SMoE-Dropout's growing k,
+   * StableMoE's switch to stage 2) read it.
    */
   setProgress?(step: number, totalSteps: number): void;
 }
