@@ -5,7 +5,7 @@
  */
 import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets';
 import { LanguageModel, SequenceClassifier, VisionTransformer, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
-import { noGrad } from '@smoe/tensor';
+import { noGrad, type Module } from '@smoe/tensor';
 import type { DatasetName, RunSettings } from './settings.js';
 
 /** Strategies whose k the demo's --top-k sets; the others keep their paper's default (Switch 1, GShard 2, VQ 1…). */
@@ -58,22 +58,29 @@ export function lmTrainingData(s: RunSettings) {
   return lmBatches(corpusTokens(s.dataset, 'train'), { context: s.context, batch: s.batch, seed: s.seed, mode: 'random' });
 }
 
-/** Mean validation loss (nats per token) of a language model over sequential windows of `tokens`. */
-export async function evaluateLanguageModel(model: LanguageModel, tokens: Int32Array, context: number, batch: number): Promise<{ loss: number; bitsPerCharacter: number; tokens: number }> {
+/** Runs `fn` with `model` in evaluation mode, restoring its mode afterwards (also on error). */
+async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
   const wasTraining = model.training;
   model.eval();
+  try {
+    return await fn();
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/** Mean validation loss (nats per token) of a language model over sequential windows of `tokens`. */
+export async function evaluateLanguageModel(model: LanguageModel, tokens: Int32Array, context: number, batch: number): Promise<{ loss: number; bitsPerCharacter: number; tokens: number }> {
   let total = 0;
   let count = 0;
-  try {
+  await inEvalMode(model, async () => {
     for (const b of lmBatches(tokens, { context, batch, mode: 'sequential', dropLast: true })) {
       const n = b.batch * b.context;
       const result = await noGrad(() => model.loss(b));
       total += (await result.taskLoss.item()) * n;
       count += n;
     }
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   if (count === 0) throw new Error(`evaluation: fewer than ${context * batch + 1} validation tokens; lower --context or --batch`);
   const loss = total / count;
   return { loss, bitsPerCharacter: loss / Math.LN2, tokens: count };
@@ -118,17 +125,13 @@ export async function evaluateClassifier(model: SequenceClassifier, split: 'trai
   const labels = Int32Array.from(pick, (i) => all.labels[i]);
   const inputs = pick.map((j, i) => (transform ? transform(all.ids[j], i).slice(0, s.context) : all.ids[j]));
   const predicted = new Int32Array(n);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  await inEvalMode(model, async () => {
     for (const b of classificationBatches(inputs, labels, { batch: s.batch, maxLength: s.context, pad: tokenizer.pad, shuffle: false, padTo: 'max' })) {
       const logits = await noGrad(() => model.forward(b.inputs, [b.batch, b.length], b.mask));
       const arg = await logits.argmax().data();
       b.indices.forEach((index, row) => (predicted[index] = arg[row]));
     }
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return classificationScores(predicted, labels);
 }
 
@@ -155,16 +158,12 @@ export async function evaluateVision(model: VisionTransformer, dataset: DatasetN
   let images = data.images.subarray(0, n * 784);
   if (transform) images = transform(images, n);
   let correct = 0;
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  await inEvalMode(model, async () => {
     for (const b of imageBatches(images, data.labels.subarray(0, n), { batch, shuffle: false })) {
       const logits = await noGrad(() => model.forward(b.images, b.batch));
       const arg = await logits.argmax().data();
       for (let i = 0; i < b.batch; i++) if (arg[i] === b.labels[i]) correct++;
     }
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return { accuracy: correct / n, examples: n };
 }
