@@ -4,7 +4,7 @@
  * picked with `indexSelect` from a tensor the rule computed from the router's scores, so
  * gradients reach the router's parameters. Pairs are sorted by expert, then token.
  */
-import { indexAdd, indexSelect, ones, reshape, tensor, zeros, type Tensor } from '@smoe/tensor';
+import { div, indexAdd, indexSelect, maximum, mul, ones, reshape, sum, tensor, zeros, type Tensor } from '@smoe/tensor';
 import type { RoutingPlan } from './plan.js';
 import { routingStats, statsRecord } from './stats.js';
 
@@ -98,4 +98,17 @@ export function denseWeights(plan: RoutingPlan): Tensor {
   const flat = new Int32Array(plan.tokenIndex.length);
   for (let p = 0; p < flat.length; p++) flat[p] = plan.tokenIndex[p] * experts + plan.expertIndex[p];
   return reshape(indexAdd(zeros([tokens * experts]), 0, tensor(flat), plan.weight), [tokens, experts]);
+}
+
+/**
+ * Divides each token's weights [tokens, experts] by the total over its selected pairs (`position`
+ * = token · experts + expert), so the selected weights sum to 1; tokens with no expert stay 0
+ * (the total is guarded at 1e-12). Differentiable through `weights`.
+ */
+export function renormalizeOverSelection(weights: Tensor, position: ArrayLike<number>): Tensor {
+  const [tokens, experts] = weights.shape;
+  const mask = new Float32Array(tokens * experts);
+  for (let p = 0; p < position.length; p++) mask[position[p]] = 1;
+  const total = maximum(sum(mul(weights, tensor(mask, [tokens, experts])), -1, true), 1e-12);
+  return div(weights, total);
 }

@@ -9,8 +9,8 @@
  * Defaults: threshold p 0.4 (the paper's), maxK N, renormalize false. Ties go to the lower
  * expert index.
  */
-import { div, maximum, mul, softmax, sum, tensor, topk, type Tensor } from '@smoe/tensor';
-import { buildPlan } from '../build-plan.js';
+import { softmax, topk, type Tensor } from '@smoe/tensor';
+import { buildPlan, renormalizeOverSelection } from '../build-plan.js';
 import { bool, checkKeys, defaultTo, integerIn, numberIn } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { checkScores, type SelectionRule } from './rule.js';
@@ -60,11 +60,7 @@ export async function topPSelect(scores: Tensor, options: TopPOptions = {}): Pro
     }
   }
   let weights = probabilities;
-  if (o.renormalize) {
-    const mask = new Float32Array(tokens * experts);
-    for (const p of position) mask[p] = 1;
-    weights = div(probabilities, maximum(sum(mul(probabilities, tensor(mask, [tokens, experts])), -1, true), 1e-12));
-  }
+  if (o.renormalize) weights = renormalizeOverSelection(probabilities, position);
   return buildPlan({
     tokens,
     experts,

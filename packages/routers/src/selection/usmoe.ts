@@ -15,8 +15,8 @@
  * The authors' code has no auxiliary loss. Defaults: topK (k̄) 2, alpha 0.5, sigmoidScale 2/N,
  * renormalize false. Ties go to the lower flat index (earlier token, then lower expert).
  */
-import { add, div, maximum, mul, reshape, sigmoid, softmax, sum, tensor, topk, type Tensor } from '@smoe/tensor';
-import { buildPlan } from '../build-plan.js';
+import { add, mul, reshape, sigmoid, softmax, topk, type Tensor } from '@smoe/tensor';
+import { buildPlan, renormalizeOverSelection } from '../build-plan.js';
 import { bool, checkKeys, defaultTo, numberIn } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
@@ -81,13 +81,7 @@ export async function usmoeSelect(scores: Tensor, options: UsmoeOptions = {}, co
     }
   }
   let weights = unified;
-  if (o.renormalize) {
-    const mask = new Float32Array(tokens * experts);
-    for (let p = 0; p < pairs; p++) mask[position[p]] = 1;
-    // [tokens, 1]: each token's selected total (guarded for tokens with no expert).
-    const total = maximum(sum(mul(unified, tensor(mask, [tokens, experts])), -1, true), 1e-12);
-    weights = div(unified, total);
-  }
+  if (o.renormalize) weights = renormalizeOverSelection(unified, position);
   return buildPlan({ tokens, experts, token, expert, weights, position, probabilities: unified, stats: { budget, topK: o.topK } });
 }
 
