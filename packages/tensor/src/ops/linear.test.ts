@@ -3,19 +3,8 @@
 import { expect, it } from 'vitest';
 import * as ops from '../index.js';
 import { describeEachBackend } from '../testing.js';
-import { expectClose, expectGradcheck, ints, ref, refGroupedMatmul, refMatmul, refTranspose, seeded, toleranceFor } from './reference.test-helpers.js';
+import { expectClose, expectGradcheck, ints, ref, storedShape as stored, transposeFlags as flags, refGroupedMatmul, refMatmul, refTranspose, seeded, toleranceFor } from './reference.test-helpers.js';
 
-/** The stored shape of an operand [.., rows, cols] that is used transposed when `t`. */
-function stored(lead: number[], rows: number, cols: number, t: boolean): number[] {
-  return t ? [...lead, cols, rows] : [...lead, rows, cols];
-}
-
-const flags = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
 
 describeEachBackend('matmul', (backend) => {
   const tol = toleranceFor(backend);

@@ -12,6 +12,7 @@ import { Tensor } from '../tensor.js';
 import { describeEachBackend } from '../testing.js';
 import { groupedMatmul, setGroupedMatmulPath, groupedMatmulPlan } from './grouped_matmul.js';
 import { matmul, matmulPlan, setMatmulPath, type MatmulPath } from './matmul.js';
+import { storedShape as stored, transposeFlags as flags } from './reference.test-helpers.js';
 
 const { GPU } = gpujs;
 
@@ -72,16 +73,6 @@ async function checkProduct(aShape: number[], bShape: number[], ta: boolean, tb:
   expectClose(await out.data(), want, tol, `${JSON.stringify(aShape)}${ta ? 'ᵀ' : ''} × ${JSON.stringify(bShape)}${tb ? 'ᵀ' : ''}`);
 }
 
-function stored(lead: number[], rows: number, cols: number, t: boolean): number[] {
-  return t ? [...lead, cols, rows] : [...lead, rows, cols];
-}
-
-const flags = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
 
 // --------------------------------------------------------------------------------- matmul paths
 

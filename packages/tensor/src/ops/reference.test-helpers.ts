@@ -585,3 +585,16 @@ export async function expectGradcheck(f: (...inputs: Tensor[]) => Tensor, inputs
     expect.fail(`gradcheck: input ${w?.input} entry ${w?.index}: autograd ${w?.analytic}, finite differences ${w?.numeric} (excess ${result.worstExcess})`);
   }
 }
+
+/** The stored shape of a matmul operand [.., rows, cols] that is used transposed when `t`. */
+export function storedShape(lead: number[], rows: number, cols: number, t: boolean): number[] {
+  return t ? [...lead, cols, rows] : [...lead, rows, cols];
+}
+
+/** Every (transposeA, transposeB) combination. */
+export const transposeFlags = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
