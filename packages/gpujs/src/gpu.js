@@ -1,4 +1,3 @@
-const { gpuMock } = require('gpu-mock.js');
 const { utils } = require('./utils');
 const { Kernel } = require('./backend/kernel');
 const { CPUKernel } = require('./backend/cpu/kernel');
@@ -290,6 +289,14 @@ class GPU {
 
     const kernels = this.kernels;
     if (this.mode === 'dev') {
+      // dev mode needs the optional gpu-mock.js; it is loaded only here so that installing
+      // this package does not pull gpu-mock.js's peer, a second (stock) gpu.js (smoe change)
+      let gpuMock;
+      try {
+        ({ gpuMock } = require('gpu-mock.js'));
+      } catch (error) {
+        throw new Error("mode 'dev' needs the optional package gpu-mock.js: npm install gpu-mock.js");
+      }
       const devKernel = gpuMock(source, upgradeDeprecatedCreateKernelSettings(settings));
       kernels.push(devKernel);
       return devKernel;

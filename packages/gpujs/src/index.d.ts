@@ -275,6 +275,8 @@ export class WebAssemblyKernel extends Kernel {
   moduleCacheLimit: number;
   /** worker-pool size cap for threaded runs; null lets the pool decide */
   poolSize: number | null;
+  /** results are the flat output region (x fastest, Array(n) cells interleaved) */
+  flatOutput: boolean;
 }
 export class GLKernel extends Kernel {
 
@@ -362,6 +364,8 @@ export interface IKernelSettings {
   asyncMode?: boolean;
   /** webasm only: caps the worker pool for threaded runs; defaults to hardwareConcurrency (or 4 when unreadable) */
   poolSize?: number;
+  /** webasm and webgpu: return one flat Float32Array (x fastest; an Array(n) return interleaves n floats per cell) instead of nested arrays */
+  flatOutput?: boolean;
   onRequestFallback?: () => Kernel;
   optimizeFloatMemory?: boolean;
   dynamicOutput?: boolean;

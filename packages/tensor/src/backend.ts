@@ -15,8 +15,8 @@
  * The user-facing contract is the same on all of them: ops return tensors at once, and reading
  * values (`await t.data()`) is the one awaited step.
  */
-import gpujs from 'gpu.js';
-import type { IKernelRunShortcut, IGPUSettings } from 'gpu.js';
+import gpujs from '@smoe/gpu.js';
+import type { IKernelRunShortcut, IGPUSettings } from '@smoe/gpu.js';
 
 const { GPU } = gpujs;
 type GPUInstance = InstanceType<typeof GPU>;

@@ -1,10 +1,10 @@
 // matmul's two paths (direct, and the register-blocked `tiled` one that webasm and webgpu choose,
 // forced here on cpu, webasm and webgpu so each checks the tiled algorithm), the automatic choice,
 // finite-difference gradients through both, groupedMatmul's paths, and the gpu.js code-generator
-// patch (patches/gpu.js@2.24.1.patch) against gpu.js's cpu backend on kernels that exercise each
+// patch (in the vendored @smoe/gpu.js, packages/gpujs) against gpu.js's cpu backend on kernels that exercise each
 // change. References are float64 loops over the same float32 inputs.
 import { afterEach, describe, expect, it } from 'vitest';
-import gpujs from 'gpu.js';
+import gpujs from '@smoe/gpu.js';
 import type { BackendName } from '../backend.js';
 import { gradcheck } from '../gradcheck.js';
 import { Rng } from '../rng.js';

@@ -22,7 +22,7 @@
  *   assemble kernel interleaves both into [batch][M][N]. Integer constants (`strictIntegers`)
  *   keep the index math in i32, and `flatOutput` returns the Array(4) result as one flat array.
  *   Both kernels sum over k in ascending order, as the direct kernel does.
- *   On webasm the speed relies on the gpu.js patch in patches/ (contiguous SIMD loads, i32 loop
+ *   On webasm the speed relies on the code-generator changes in the vendored @smoe/gpu.js (packages/gpujs) (contiguous SIMD loads, i32 loop
  *   counters, thread ids in locals, constant offsets in load immediates, v128.load32_splat,
  *   flatOutput); the kernels are plain gpu.js and compute the same values without it.
  */

@@ -187,6 +187,9 @@ class WebAssemblyFunctionNode extends FunctionNode {
     this.assembler = null;
     this.em = null;
     this.locals = null;
+    this.threadLocals = null;
+    this._nonNegativeCounters = null;
+    this._splatLoad = null;
     this.depth = 0;
     this.loopStack = null;
     this.usedMathImports = new Set();
@@ -292,7 +295,9 @@ class WebAssemblyFunctionNode extends FunctionNode {
     this.loopStack = [];
     this.taintedLocals = new Set();
     const ast = this.getJsAST();
+    this.threadLocals = null;
     if (this.isRootKernel) {
+      this.cacheThreadIds(em, ['x', 'y', 'z']);
       // a scalar argument the kernel assigns to gets a local copy per cell:
       // JS (and the cpu backend) give every cell a fresh binding, so writing
       // the shared memory slot would leak the mutation into later cells
@@ -341,6 +346,25 @@ class WebAssemblyFunctionNode extends FunctionNode {
     const body = ast.body.body;
     for (let i = 0; i < body.length; i++) {
       this.statement(body[i]);
+    }
+  }
+
+  /**
+   * The root kernel reads thread ids from i32 locals loaded once per call:
+   * the run loop sets the globals before each call and nothing in the body
+   * writes them, so the values are the same -- but a local is an SSA value
+   * the engine can keep in a register and fold into index math, where a
+   * global.get inside a loop is a memory load per use (#perf). Helpers keep
+   * reading the globals (the SIMD walk swaps thread.x per lane around lane-
+   * scalarized helper calls), and so does the SIMD walk's lane axis x.
+   */
+  cacheThreadIds(em, axes) {
+    const globals = this.assembler ? this.assembler.globals : null;
+    this.threadLocals = {};
+    for (const axis of axes) {
+      const index = em.addLocal('i32');
+      em.globalGet(globals ? globals['thread' + axis.toUpperCase()] : 0).localSet(index);
+      this.threadLocals[axis] = index;
     }
   }
 
@@ -570,7 +594,7 @@ class WebAssemblyFunctionNode extends FunctionNode {
       const declaration = declarations[i];
       const init = declaration.init;
       const info = this.getDeclaration(declaration.id);
-      const actualType = this.getType(init);
+      const actualType = this.literalInitType(init);
       const name = declaration.id.name;
 
       if (actualType === 'Array(2)' || actualType === 'Array(3)' || actualType === 'Array(4)') {
@@ -615,6 +639,22 @@ class WebAssemblyFunctionNode extends FunctionNode {
       }
       if (this.isThreadDependent(init)) this.taintedLocals.add(name);
     }
+  }
+
+  /**
+   * The type a declaration's initializer gives the declared local. An integer
+   * literal initializer (`let k = 0`) is LiteralInteger on every walk: the
+   * literal-type memo a previous walk recorded for that literal (Integer once
+   * it was cast to i32) must not turn the declaration into an int-typed
+   * initializer, which decays to f32 -- that flipped `for (let k = 0; ...; k++)`
+   * counters from i32 on the analysis walk to f32 on the emission walks.
+   */
+  literalInitType(init) {
+    const type = this.getType(init);
+    if (type === 'Integer' && init.type === 'Literal' && Number.isInteger(init.value)) {
+      return 'LiteralInteger';
+    }
+    return type;
   }
 
   setScalarLocal(name, wtype, gtype, emitInit) {
@@ -1778,6 +1818,10 @@ class WebAssemblyFunctionNode extends FunctionNode {
           throw this.astErrorOutput('Unexpected expression, expected `this.thread.x`, `this.thread.y`, or `this.thread.z`', mNode);
         }
         this.readsThread = true;
+        if (this.threadLocals && this.threadLocals[name] !== undefined) {
+          this.em.localGet(this.threadLocals[name]);
+          return 'i32';
+        }
         const globals = this.assembler ? this.assembler.globals : null;
         this.em.globalGet(globals ? globals['thread' + name.toUpperCase()] : 0);
         return 'i32';
@@ -1879,7 +1923,18 @@ class WebAssemblyFunctionNode extends FunctionNode {
     } else {
       layout = { offset: 0, dims: [1, 1, 1] };
     }
-    this.emitIndex(xProperty);
+    let offset = layout.offset;
+    const split = !yProperty && !zProperty && !(this.vec && this.vMaskDepth > 0) ? this.splitConstantOffset(xProperty) : null;
+    if (split && this.isNonNegativeIndex(split.base)) {
+      // `e + c` with e provably >= 0: c moves into the load's offset immediate, so
+      // the engine folds it into the address instead of computing e + c per load
+      // (loads sharing e then share its address math). e >= 0 keeps the
+      // effective address exactly (e + c) * 4 + region.
+      this.emitIndex(split.base);
+      offset += split.offset * 4;
+    } else {
+      this.emitIndex(xProperty);
+    }
     if (yProperty) {
       this.emitIndex(yProperty);
       this.em.i32Const(layout.dims[0]).i32Mul().i32Add();
@@ -1896,8 +1951,131 @@ class WebAssemblyFunctionNode extends FunctionNode {
       this.emitClampScalarIndex(layout.dims[0] * layout.dims[1] * layout.dims[2] - 1);
     }
     this.em.i32Const(2).i32Shl();
-    this.em.f32Load(layout.offset);
+    const start = this.em.bytes ? this.em.bytes.length : 0;
+    this.em.f32Load(offset);
+    if (this.vec && this.em.bytes) {
+      // a uniform load the SIMD walk may splat next: vCoerce turns the pair
+      // into one v128.load32_splat (same bits, one instruction)
+      this._splatLoad = { em: this.em, start, end: this.em.bytes.length, offset };
+    }
     return 'f32';
+  }
+
+  /**
+   * Peels non-negative integer constants (literals, integer-typed constants)
+   * off the right or left of an all-i32 `+` chain: `e + c1 + c2` gives
+   * { base: e, offset: c1 + c2 }. null when there is nothing to peel or any
+   * add in the chain is not an i32 add.
+   */
+  splitConstantOffset(ast) {
+    const constantValue = (node) => {
+      if (node.type === 'Literal' && Number.isInteger(node.value) && node.value >= 0) return node.value;
+      if (node.type === 'MemberExpression' && !node.computed && node.object.type === 'MemberExpression' &&
+        !node.object.computed && node.object.property.name === 'constants' && node.object.object.type === 'ThisExpression') {
+        const value = this.constants ? this.constants[node.property.name] : undefined;
+        if (this.getType(node) === 'Integer' && Number.isInteger(value) && value >= 0) return value;
+      }
+      return null;
+    };
+    const isInt = (node) => {
+      const type = this.getType(node);
+      return type === 'Integer' || type === 'LiteralInteger';
+    };
+    let base = ast;
+    let offset = 0;
+    while (base.type === 'BinaryExpression' && base.operator === '+' && isInt(base.left) && isInt(base.right)) {
+      const right = constantValue(base.right);
+      if (right !== null) {
+        offset += right;
+        base = base.left;
+        continue;
+      }
+      const left = constantValue(base.left);
+      if (left !== null) {
+        offset += left;
+        base = base.right;
+        continue;
+      }
+      break;
+    }
+    // a huge offset would not fit the immediate next to the region offset
+    if (offset === 0 || offset > 0x3fffffff) return null;
+    return { base, offset };
+  }
+
+  /**
+   * Syntactic proof that an i32 index expression is >= 0: sums and products
+   * of thread ids, output sizes, non-negative integer literals and constants,
+   * and counters of `for (let i = <literal >= 0>; ...; i++)` loops that
+   * nothing else assigns. (An i32 overflow on the way would make the access
+   * out of range anyway.)
+   */
+  isNonNegativeIndex(ast) {
+    switch (ast.type) {
+      case 'Literal':
+        return Number.isInteger(ast.value) && ast.value >= 0;
+      case 'BinaryExpression':
+        return (ast.operator === '+' || ast.operator === '*') &&
+          this.isNonNegativeIndex(ast.left) && this.isNonNegativeIndex(ast.right);
+      case 'Identifier': {
+        const declaration = this.getDeclaration(ast);
+        return Boolean(declaration && this.nonNegativeCounters().has(declaration.ast));
+      }
+      case 'MemberExpression': {
+        if (ast.computed || ast.object.type !== 'MemberExpression' || ast.object.computed ||
+          ast.object.object.type !== 'ThisExpression') return false;
+        const group = ast.object.property.name;
+        if (group === 'thread' || group === 'output') return true;
+        if (group === 'constants') {
+          const value = this.constants ? this.constants[ast.property.name] : undefined;
+          return this.getType(ast) === 'Integer' && Number.isInteger(value) && value >= 0;
+        }
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Declarators of loop counters that only count up from a literal >= 0 (see isNonNegativeIndex). */
+  nonNegativeCounters() {
+    if (this._nonNegativeCounters) return this._nonNegativeCounters;
+    const ast = this.getJsAST();
+    const writes = new Map();
+    const loops = [];
+    const walk = (node) => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
+        writes.set(node.left.name, (writes.get(node.left.name) || 0) + 1);
+      } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
+        writes.set(node.argument.name, (writes.get(node.argument.name) || 0) + 1);
+      } else if (node.type === 'ForStatement') {
+        loops.push(node);
+      }
+      for (const key in node) {
+        if (key === 'loc' || key === 'start' || key === 'end' || key === 'parent') continue;
+        const child = node[key];
+        if (child && typeof child === 'object') walk(child);
+      }
+    };
+    walk(ast.body);
+    const counters = new Set();
+    for (const loop of loops) {
+      const init = loop.init;
+      if (!init || init.type !== 'VariableDeclaration' || init.declarations.length !== 1) continue;
+      const declarator = init.declarations[0];
+      if (declarator.id.type !== 'Identifier' || !declarator.init || declarator.init.type !== 'Literal' ||
+        !Number.isInteger(declarator.init.value) || declarator.init.value < 0) continue;
+      const name = declarator.id.name;
+      const update = loop.update;
+      const countsUp = update && ((update.type === 'UpdateExpression' && update.operator === '++' &&
+          update.argument.type === 'Identifier' && update.argument.name === name) ||
+        (update.type === 'AssignmentExpression' && update.operator === '+=' && update.left.type === 'Identifier' &&
+          update.left.name === name && update.right.type === 'Literal' && Number.isInteger(update.right.value) && update.right.value >= 0));
+      if (countsUp && writes.get(name) === 1) counters.add(declarator);
+    }
+    return this._nonNegativeCounters = counters;
   }
 
   /**
@@ -2009,11 +2187,12 @@ class WebAssemblyFunctionNode extends FunctionNode {
       this.vCur = em.addLocal('v128');
       em.v128ConstI32x4(-1, -1, -1, -1).localSet(this.vCur);
       this.vRetMask = this.vInfo.varyingReturn ? em.addLocal('v128') : -1; // locals zero-init
-      this._vBaseX = -1;
-      if (assembler.helperInfo) {
-        this._vBaseX = em.addLocal('i32');
-        em.globalGet(assembler.globals.threadX).localSet(this._vBaseX);
-      }
+      // the quad's base thread.x, read once: the lane axis reads it from
+      // here (lane-scalarized helper calls swap the global per lane and put
+      // this value back), and the uniform axes y/z become locals too
+      this._vBaseX = em.addLocal('i32');
+      em.globalGet(assembler.globals.threadX).localSet(this._vBaseX);
+      this.cacheThreadIds(em, ['y', 'z']);
       // a scalar kernel argument the kernel assigns to lives in ONE memory
       // slot shared by the quad; per-lane writes need a per-lane home, so
       // assigned arguments get a varying shadow local seeded from the slot
@@ -2439,6 +2618,13 @@ class WebAssemblyFunctionNode extends FunctionNode {
       case 'bool':
         // uniform value entering a varying context: convert scalar, splat
         if (to === 'vf32') {
+          const load = this._splatLoad;
+          if (from === 'f32' && load && load.em === em && load.end === em.bytes.length) {
+            em.bytes.length = load.start;
+            em.v128Load32Splat(load.offset);
+            this._splatLoad = null;
+            return to;
+          }
           this.coerce(from, 'f32');
           em.f32x4Splat();
           return to;
@@ -2661,7 +2847,7 @@ class WebAssemblyFunctionNode extends FunctionNode {
     const init = declaration.init;
     const name = declaration.id.name;
     const info = this.getDeclaration(declaration.id);
-    const actualType = this.getType(init);
+    const actualType = this.literalInitType(init);
 
     if (actualType === 'Array(2)' || actualType === 'Array(3)' || actualType === 'Array(4)') {
       const n = parseInt(actualType.substring(6), 10);
@@ -4171,7 +4357,7 @@ class WebAssemblyFunctionNode extends FunctionNode {
           throw this.astErrorOutput(`internal: thread.${ name } is uniform along the lane axis`, mNode);
         }
         this.readsThread = true;
-        em.globalGet(this.assembler.globals.threadX).i32x4Splat();
+        em.localGet(this._vBaseX).i32x4Splat();
         em.v128ConstI32x4(0, 1, 2, 3).i32x4Add();
         return 'vi32';
       }
@@ -4279,6 +4465,10 @@ class WebAssemblyFunctionNode extends FunctionNode {
     if (!layout) {
       throw this.astErrorOutput(`no memory layout for "${ name }" — arrays are only readable as kernel arguments or constants`, mNode);
     }
+    if (!yProperty && !zProperty && layout.flatLength >= 4) {
+      const uniform = this.vContiguousBase(xProperty);
+      if (uniform) return this.vContiguousLoad(layout, uniform);
+    }
     this.vEmitIndex(xProperty);
     if (yProperty) {
       this.vEmitIndex(yProperty);
@@ -4300,6 +4490,70 @@ class WebAssemblyFunctionNode extends FunctionNode {
     for (let lane = 1; lane < 4; lane++) {
       em.localGet(idx).i32x4ExtractLane(lane).i32Const(2).i32Shl().f32Load(layout.offset).f32x4ReplaceLane(lane);
     }
+    return 'vf32';
+  }
+
+  /**
+   * `u + this.thread.x` (either order) with `u` lane-uniform and i32-typed:
+   * the quad's lanes read u + x, u + x + 1, u + x + 2, u + x + 3 exactly --
+   * wrapping i32 adds, the same lanes the gather computes -- so they are 4
+   * consecutive cells. Returns `u`'s AST, or null for any other index.
+   */
+  vContiguousBase(property) {
+    if (!property || property.type !== 'BinaryExpression' || property.operator !== '+') return null;
+    const isThreadX = (node) => node.type === 'MemberExpression' && !node.computed &&
+      node.property.name === 'x' && node.object.type === 'MemberExpression' && !node.object.computed &&
+      node.object.property.name === 'thread' && node.object.object.type === 'ThisExpression';
+    const isIntUniform = (node) => {
+      const type = this.getType(node);
+      return (type === 'Integer' || type === 'LiteralInteger') && !this.vInfo.exprVarying(node);
+    };
+    if (isThreadX(property.right) && isIntUniform(property.left)) return property.left;
+    if (isThreadX(property.left) && isIntUniform(property.right)) return property.right;
+    return null;
+  }
+
+  /**
+   * One v128.load for 4 consecutive cells when the whole quad is in bounds
+   * (one unsigned compare; the caller guarantees flatLength >= 4); otherwise
+   * the clamped 4-lane gather of the same lane indices, so out-of-range lanes
+   * behave exactly as before. Same bits either way.
+   */
+  vContiguousLoad(layout, uniform) {
+    const em = this.em;
+    this.readsThread = true;
+    // a constant tail of u (`e + c`) goes into the load's offset immediate;
+    // the bounds check covers it, so no sign proof is needed: a negative
+    // e + x just takes the gather
+    let split = this.splitConstantOffset(uniform);
+    if (split && layout.flatLength - 4 - split.offset < 0) split = null;
+    const c = split ? split.offset : 0;
+    const base = em.addLocal('i32');
+    this.pushState('building-integer');
+    const type = this.expression(split ? split.base : uniform);
+    this.popState('building-integer');
+    this.coerce(type, 'i32');
+    em.localGet(this._vBaseX).i32Add().localSet(base);
+    const last = layout.flatLength - 4 - c;
+    // the out-of-range test comes first so the engine lays the in-range load
+    // out as the fall-through path (the other order costs two taken jumps
+    // per load in V8's block layout)
+    em.localGet(base).i32Const(last).i32GtU();
+    this.enterIf('v128');
+    const idx = em.addLocal('v128');
+    em.localGet(base).i32x4Splat().v128ConstI32x4(c, c + 1, c + 2, c + 3).i32x4Add();
+    this.vZero();
+    em.i32x4MaxS();
+    const max = layout.flatLength - 1;
+    em.v128ConstI32x4(max, max, max, max).i32x4MinS();
+    em.localSet(idx);
+    em.localGet(idx).i32x4ExtractLane(0).i32Const(2).i32Shl().f32Load(layout.offset).f32x4Splat();
+    for (let lane = 1; lane < 4; lane++) {
+      em.localGet(idx).i32x4ExtractLane(lane).i32Const(2).i32Shl().f32Load(layout.offset).f32x4ReplaceLane(lane);
+    }
+    em.else_();
+    em.localGet(base).i32Const(2).i32Shl().v128Load(layout.offset + 4 * c, 2);
+    this.exit();
     return 'vf32';
   }
 

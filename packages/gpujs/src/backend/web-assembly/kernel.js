@@ -146,6 +146,11 @@ class WebAssemblyKernel extends Kernel {
     // must exist before mergeSettings so `poolSize` can arrive as a setting;
     // null means the pool decides (hardwareConcurrency)
     this.poolSize = null;
+    // opt-in: results come back as the output region itself, one flat
+    // Float32Array (x fastest, Array(n) cells interleaved n floats per cell)
+    // instead of nested rows of per-cell subarrays -- erecting those costs
+    // more than the arithmetic for a large Array(4) output
+    this.flatOutput = false;
     this.mergeSettings(source.settings || settings);
     if (this.precision === null) {
       this.precision = 'single';
@@ -961,6 +966,7 @@ class WebAssemblyKernel extends Kernel {
    * locally — the web-gpu kernel's exact conventions.
    */
   _shapeOutput(data, output, componentCount) {
+    if (this.flatOutput) return data;
     const [width, height, depth] = [output[0], output[1] || 1, output[2] || 1];
     if (componentCount === 1) {
       switch (output.length) {

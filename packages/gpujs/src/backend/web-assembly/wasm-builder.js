@@ -299,6 +299,13 @@ class WasmFunctionEmitter {
     return this;
   }
 
+  v128Load32Splat(offset = 0, align = 2) {
+    this.bytes.push(0xfd, 0x09);
+    uleb(align, this.bytes);
+    uleb(offset, this.bytes);
+    return this;
+  }
+
   v128Store(offset = 0, align = 4) {
     this.bytes.push(0xfd, 0x0b);
     uleb(align, this.bytes);

@@ -107,6 +107,9 @@ class WebGPUKernel extends Kernel {
         throw new Error('WebGPU backend does not yet support createKernelMap');
       }
     }
+    // opt-in, as on webasm: results come back as the flat readback itself
+    // (x fastest, Array(n) cells interleaved) instead of nested arrays
+    this.flatOutput = false;
     this.mergeSettings(source.settings || settings);
     if (this.precision === null || this.graphical) {
       // graphical too: the base graphical default of 'unsigned' describes the
@@ -1054,6 +1057,7 @@ class WebGPUKernel extends Kernel {
    * texel stride 4), shaped locally.
    */
   _shapeOutput(data, output, componentCount) {
+    if (this.flatOutput) return data;
     const [width, height, depth] = [output[0], output[1] || 1, output[2] || 1];
     if (componentCount === 1) {
       switch (output.length) {
