@@ -40,7 +40,7 @@ export interface MoEConfig {
   capacityPriority?: CapacityPriority;
   /** Another selection rule for the trained routers' scores (training-free USMoE). Default null. */
   selection?: SelectionConfig | null;
-  /** VQMoE layers (ROUTING.md §4). Default: absent. */
+  /** VQMoE layers (docs/routing.md §4). Default: absent. */
   vq?: VQMoEConfig | null;
 }
 

@@ -10,7 +10,7 @@
  *
  * The same layer is the USMoE layer (router { strategy: 'usmoe', topK: 1.5, … }: fractional
  * experts per token, tokens may get none) and, with `vq`, the VQMoE layer ("On the Effectiveness
- * of Discrete Representations in Sparse Mixture of Experts"; ROUTING.md §4):
+ * of Discrete Representations in Sparse Mixture of Experts"; docs/routing.md §4):
  *   discrete path:   k(x) = argmin_j ‖x − e_j‖², q̃ = STE(e_{k(x)})
  *                    out_d = LN(E_{k(x)}(LN(q̃)))
  *   continuous path: out_c = Σ w · E_e(x) from `router` (the authors: cosine router, top-1)
@@ -162,7 +162,7 @@ export class MoELayer extends Module {
   /** After each forward: the plan of the router (the continuous one in the mixed regime), and the discrete path's plan. */
   lastPlan: RoutingPlan | null = null;
   lastDiscretePlan: RoutingPlan | null = null;
-  /** After each forward: the routing statistics (ROUTING.md §7). */
+  /** After each forward: the routing statistics (docs/routing.md §7). */
   lastStats: RoutingStats | null = null;
   /** After each forward: the layer's weighted auxiliary loss (scalar), or null when it has none. */
   auxLoss: Tensor | null = null;

@@ -1,5 +1,5 @@
 /**
- * What the papers measure about routing (ROUTING.md §7), computed from a routing plan (the
+ * What the papers measure about routing (docs/routing.md §7), computed from a routing plan (the
  * generic part by @smoe/routers' `routingStats`, re-run here because the layer's capacity may
  * drop pairs after the router):
  * - load per expert (pairs kept) and its coefficient of variation CV = std / mean

@@ -59,7 +59,7 @@ export interface RoutingPlan {
   auxLoss: Tensor | null;
   /** Named, unweighted auxiliary losses (balance, z, importance, vq, distillation, imitation…). */
   losses: Record<string, Tensor>;
-  /** Named statistics of this routing (load cv, entropy, experts per token…), ROUTING.md §7. */
+  /** Named statistics of this routing (load cv, entropy, experts per token…), docs/routing.md §7. */
   stats: Record<string, number>;
   /** [tokens, experts] routing probabilities or scores, when the strategy has them (fluctuation, analysis). */
   probabilities?: Tensor;
