@@ -155,6 +155,22 @@ export class ScoredRouter extends Module implements Router {
     return this.finish(plan, scored);
   }
 
+  /** The selection rule's state between batches (causal thresholds), as `selection.<name>`. */
+  async routerState(): Promise<Record<string, Float32Array>> {
+    const state = this.selection.state?.() ?? {};
+    return Object.fromEntries(Object.entries(state).map(([name, value]) => [`selection.${name}`, value]));
+  }
+
+  /** Restores what `routerState` returned. */
+  loadRouterState(state: Record<string, Float32Array>): void {
+    const own: Record<string, Float32Array> = {};
+    for (const [name, value] of Object.entries(state)) {
+      if (!name.startsWith('selection.') || !this.selection.loadState) throw new Error(`${this.strategy}: unexpected router state '${name}'; this router keeps ${this.selection.loadState ? "only 'selection.*'" : 'none'}`);
+      own[name.slice('selection.'.length)] = value;
+    }
+    if (Object.keys(own).length) this.selection.loadState?.(own);
+  }
+
   /**
    * Adds the generic losses (those with a coefficient > 0), the scorer's and `extra` ones to
    * the plan, and their weighted sum as plan.auxLoss.

@@ -107,7 +107,7 @@ describe('the registry', () => {
 
   it('registers a user strategy, refuses a duplicate name, and reports unknown ones', async () => {
     class FirstExpert extends TokenChoiceRouter {}
-    registerRouter('firstExpertTest', (o) => new FirstExpert({ experts: o.experts, dim: o.dim, topK: 1 }));
+    registerRouter('firstExpertTest', (o) => new FirstExpert({ experts: o.experts, dim: o.dim, topK: 1, weighting: 'softmax' }));
     const router = createRouter({ strategy: 'firstExpertTest', experts, dim });
     await validatePlan(await router.route(x, train));
     expect(() => registerRouter('firstExpertTest', (o) => new FirstExpert(o))).toThrow(/already registered/);
@@ -182,13 +182,27 @@ describe('strategy behaviour', () => {
     expect(e1.losses.load).toBeUndefined();
   });
 
-  it('expertChoice: perfect balance; causal fallback at evaluation', async () => {
-    const router = createRouter({ strategy: 'expertChoice', experts, dim, seed: 1, causalFallback: true });
+  it('expertChoice: perfect balance; in causal models, per-token thresholds saved with the router', async () => {
+    const router = createRouter({ strategy: 'expertChoice', experts, dim, seed: 1 });
     const plan = await router.route(x, { training: true, groupSize: 4 });
     expect(Array.from(plan.counts)).toEqual([4, 4, 4, 4]);
-    const fallback = await router.route(x, evaluate);
-    expect(fallback.stats.causalFallback).toBe(1);
-    expect(fallback.unroutedTokens).toBe(0);
+    expect(await router.routerState!()).toEqual({});
+    await router.route(x, { training: true, groupSize: 4, causal: true });
+    const state = await router.routerState!();
+    expect(Object.keys(state)).toEqual(['selection.threshold']);
+    expect(state['selection.threshold']).toHaveLength(experts);
+    const copy = createRouter({ strategy: 'expertChoice', experts, dim, seed: 1 });
+    copy.loadRouterState!(state);
+    const a = await router.route(x, { ...evaluate, causal: true });
+    const b = await copy.route(x, { ...evaluate, causal: true });
+    expect(Array.from(b.tokenIndex)).toEqual(Array.from(a.tokenIndex));
+    expect(a.stats.calibrated).toBe(1);
+    expect(() => copy.loadRouterState!({ bias: new Float32Array(experts) })).toThrow(/unexpected router state 'bias'/);
+  });
+
+  it('tokenChoice refuses topK 1 with the softmax over the selected expert (every weight would be 1: no router gradient)', () => {
+    expect(() => createRouter({ strategy: 'tokenChoice', experts, dim, topK: 1 })).toThrow(/topK = 1.*no gradient/);
+    expect(() => createRouter({ strategy: 'tokenChoice', experts, dim, topK: 1, weighting: 'softmax' })).not.toThrow();
   });
 
   it('smoeDropout: frozen random router, k grows linearly', async () => {

@@ -18,6 +18,10 @@ export interface SelectionRule {
   readonly options: Readonly<Record<string, unknown>>;
   /** Routes scores S: [tokens, experts] (logits; each rule applies its own normalisation). */
   select(scores: Tensor, context: RouteContext): Promise<RoutingPlan>;
+  /** State kept between batches (the causal thresholds of expert choice and USMoE), for checkpoints. */
+  state?(): Record<string, Float32Array>;
+  /** Restores what `state()` returned. */
+  loadState?(state: Record<string, Float32Array>): void;
 }
 
 /** Builds a rule from its options and the number of experts. */
