@@ -45,7 +45,7 @@ import { FeedForward, activations, type Activation } from './feed_forward.js';
 import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
 import { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
 import { routingStats, type RoutingStats } from './statistics.js';
-import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
+import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 
 /** VQMoE regimes: both paths mixed by a learned gate, or the discrete path only. */
 export type VQRegime = 'mixed' | 'discrete';
@@ -91,12 +91,18 @@ export interface MoELayerConfig {
   selection?: SelectionConfig | null;
   /** Makes this a VQMoE layer. Default: absent (a plain MoE layer). */
   vq?: VQMoEConfig | null;
+  /**
+   * Route causally: a token's routing depends only on itself and earlier positions of its
+   * sequence (expert choice and USMoE by calibrated thresholds, capacity position-major;
+   * docs/routing.md §2). Decoders set it; default false (encoders, ViTs).
+   */
+  causalRouting?: boolean;
 }
 
 /** A validated config with every default filled in. */
 export type ResolvedMoELayerConfig = Required<Omit<MoELayerConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null };
 
-const layerKeys = ['dim', 'hidden', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedHidden', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq'];
+const layerKeys = ['dim', 'hidden', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedHidden', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
 
 /** Validates a layer config and fills in the defaults. */
 export function resolveMoELayerConfig(config: MoELayerConfig, where = 'MoELayer'): ResolvedMoELayerConfig {
@@ -126,6 +132,7 @@ export function resolveMoELayerConfig(config: MoELayerConfig, where = 'MoELayer'
     capacityPriority: checkOneOf(where, 'capacityPriority', orDefault(config.capacityPriority, 'arrival'), ['arrival', 'weight'] as const),
     selection: config.selection ? checkSelectionConfig(where, 'selection', config.selection) : null,
     vq,
+    causalRouting: checkBoolean(where, 'causalRouting', orDefault(config.causalRouting, false)),
   };
 }
 
@@ -224,7 +231,7 @@ export class MoELayer extends Module {
   /** x: [tokens, dim] → [tokens, dim]. Afterwards `lastPlan`, `lastStats` and `auxLoss` describe this pass. */
   async forward(x: Tensor, context: MoEContext = {}): Promise<Tensor> {
     if (x.rank !== 2 || x.shape[1] !== this.config.dim) invalid('MoELayer.forward', 'x.shape', x.shape, `[tokens, ${this.config.dim}]`);
-    const ctx: RouteContext = { ...context, training: context.training ?? this.training };
+    const ctx: RouteContext = { ...context, training: context.training ?? this.training, causal: context.causal ?? this.config.causalRouting };
     ctx.expertOutputNorms ??= () => this.experts.all(x).square().sum(-1).sqrt().transpose(0, 1); // CompeteSMoE
     const vq = this.config.vq;
     let y: Tensor;
@@ -276,7 +283,7 @@ export class MoELayer extends Module {
     const capacity = expertCapacity(factor, selected, plan.experts);
     if (!Number.isFinite(capacity)) return plan;
     const weights = this.config.capacityPriority === 'weight' ? ((await plan.weight.data()) as Float32Array) : undefined;
-    return applyCapacity(plan, capacity, this.config.capacityPriority, weights);
+    return applyCapacity(plan, capacity, this.config.capacityPriority, weights, context.causal ? (context.groupSize ?? x.shape[0]) : undefined);
   }
 
   /** The plan padded to a row count that repeats from step to step. */
