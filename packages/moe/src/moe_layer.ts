@@ -232,7 +232,14 @@ export class MoELayer extends Module {
   async forward(x: Tensor, context: MoEContext = {}): Promise<Tensor> {
     if (x.rank !== 2 || x.shape[1] !== this.config.dim) invalid('MoELayer.forward', 'x.shape', x.shape, `[tokens, ${this.config.dim}]`);
     const ctx: RouteContext = { ...context, training: context.training ?? this.training, causal: context.causal ?? this.config.causalRouting };
-    ctx.expertOutputNorms ??= () => this.experts.all(x).square().sum(-1).sqrt().transpose(0, 1); // CompeteSMoE
+    // expert FFN rows this pass runs (compute statistics): every dispatched pair, and all
+    // experts on every token where CompeteSMoE asks for the competition
+    let runs = 0;
+    const competition = ctx.expertOutputNorms;
+    ctx.expertOutputNorms = () => {
+      runs += x.shape[0] * this.config.experts;
+      return competition ? competition() : this.experts.all(x).square().sum(-1).sqrt().transpose(0, 1);
+    };
     const vq = this.config.vq;
     let y: Tensor;
     let plan: RoutingPlan;
@@ -241,15 +248,18 @@ export class MoELayer extends Module {
     if (!vq) {
       plan = await this.route(this.router, x, ctx);
       y = this.experts.dispatch(x, this.padded(plan));
+      runs += plan.tokenIndex.length;
     } else {
       discrete = await this.route(this.vqRouter as Router, x, ctx);
       const outDiscrete = this.discretePath(x, discrete);
+      runs += discrete.tokenIndex.length;
       if (vq.regime === 'discrete') {
         plan = discrete;
         y = outDiscrete;
       } else {
         plan = await this.route(this.router, x, ctx);
         const outContinuous = this.experts.dispatch(x, this.padded(plan));
+        runs += plan.tokenIndex.length;
         mixGate = softmax(x.matmul(this.mix as Tensor)); // [tokens, 2]
         y = outContinuous.mul(slice(mixGate, 1, 0, 1)).add(outDiscrete.mul(slice(mixGate, 1, 1, 1)));
       }
@@ -265,6 +275,7 @@ export class MoELayer extends Module {
     this.lastDiscretePlan = discrete;
     this.lastInput = x.detach();
     this.lastStats = await this.statistics(plan, discrete, mixGate);
+    this.lastStats.expertRunsPerToken = runs / x.shape[0];
     return y;
   }
 
