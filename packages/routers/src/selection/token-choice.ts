@@ -152,6 +152,7 @@ export async function tokenChoiceSelect(scores: Tensor, options: TokenChoiceSele
 export class TokenChoiceSelection implements SelectionRule {
   readonly name = 'tokenChoice';
   readonly options: Readonly<TokenChoiceRuleOptions>;
+  readonly normalized: boolean;
 
   /**
    * `owner` names the strategy in configuration errors. `weightsTrainRouter` false for
@@ -166,6 +167,7 @@ export class TokenChoiceSelection implements SelectionRule {
     }
     const evalCapacityFactor = capacityFactorOption(owner, 'evalCapacityFactor', defaultTo<unknown>(options.evalCapacityFactor, o.capacityFactor));
     this.options = Object.freeze({ ...o, evalCapacityFactor });
+    this.normalized = o.weighting === 'softmaxTopK' || o.renormalize;
   }
 
   select(scores: Tensor, context: RouteContext, overrides: Partial<TokenChoiceSelectOptions> = {}): Promise<RoutingPlan> {

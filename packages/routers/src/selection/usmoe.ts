@@ -126,6 +126,11 @@ export class UsmoeSelection implements SelectionRule {
   readonly options: Readonly<Required<UsmoeOptions>>;
   readonly threshold: CausalThreshold;
 
+  /** Whether each token's weights sum to 1 (renormalize). */
+  get normalized(): boolean {
+    return this.options.renormalize;
+  }
+
   constructor(options: UsmoeOptions, readonly experts: number) {
     this.options = Object.freeze(resolve(options, experts));
     this.threshold = new CausalThreshold(1, this.options.thresholdMomentum);
