@@ -28,3 +28,4 @@ export { runPaths, checkpointPath, listCheckpoints, pruneCheckpoints, prepareRun
 export { train, NonFiniteError, type TrainSummary, type StopReason } from './train.js';
 export { resolveTrainOptions, type TrainOptions, type StepRecord, type ResolvedTrainOptions } from './train-options.js';
 export { StepMetrics } from './step-metrics.js';
+export { eagerStep, type TrainStep, type StepInput, type StepOutcome, type UpdatedStep } from './train-step.js';
