@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRng, Rng, seed, tensor } from '@smoe/tensor';
-import { AdamW, decodeCheckpoint, listCheckpoints, loadCheckpoint, readCheckpoint, saveCheckpoint, SGD, TrainerError, writeFileAtomic, type ChunkWriter } from './index.js';
+import { AdamW, decodeCheckpoint, fileStorage, listCheckpoints, loadCheckpoint, readCheckpoint, saveCheckpoint, SGD, TrainerError, writeFileAtomic, type ChunkWriter } from './node.js';
 import { RegressionData, TinyRegressor } from '../test/tiny-model.js';
 
 let dir: string;
@@ -140,7 +140,7 @@ describe('checkpoints', () => {
     await (await import('node:fs/promises')).mkdir(join(run, 'checkpoints'), { recursive: true });
     await writeFile(join(run, 'checkpoints', 'step-00000002.safetensors'), good);
     await writeFile(join(run, 'checkpoints', 'step-00000004.safetensors.tmp-123-abcdef'), good.subarray(0, 100));
-    expect((await listCheckpoints(run)).map((c) => c.step)).toEqual([2]);
+    expect((await listCheckpoints(fileStorage(run))).map((c) => c.step)).toEqual([2]);
   });
 
   it('reports truncated and corrupted checkpoint files clearly', async () => {

@@ -16,9 +16,9 @@
 import { formatShape, Tensor, type Module, type Rng, type RngState } from '@smoe/tensor';
 import { firstDifference, toJson } from './json.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
-import { restoreRngs } from './rng-state.js';
+import { captureRngs, restoreRngs } from './rng-state.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
-import type { ScheduleConfig } from './schedule.js';
+import type { Schedule, ScheduleConfig } from './schedule.js';
 import type { DataSource } from './types.js';
 import { TrainerError, describeValue } from './validate.js';
 
@@ -97,6 +97,35 @@ export async function encodeCheckpoint(state: CheckpointState): Promise<Uint8Arr
   if (state.data !== undefined) metadata.data = toJson(where, 'the data iterator state', state.data);
   if (state.trainer) metadata.trainer = toJson(where, 'the trainer state', state.trainer);
   return encodeSafetensors(tensors, metadata);
+}
+
+/** What a run's checkpoint stores, as the trainer holds it (live optimizer, schedule, data iterator, generators). */
+export interface SaveCheckpointOptions {
+  /** Updates done. */
+  step: number;
+  model: CheckpointModel;
+  optimizer?: Optimizer;
+  schedule?: Schedule | ScheduleConfig;
+  /** The data iterator; its `state()` is stored. */
+  data?: { state(): unknown };
+  /** Generators to store besides the global one (always stored); `false` stores none. Default {}. */
+  rngs?: Record<string, Rng> | false;
+  /** Extra trainer state (JSON). */
+  trainer?: Record<string, unknown>;
+}
+
+/** Serialises a run's live state (captures the generators, the data position and the schedule config). */
+export async function captureCheckpoint(contents: SaveCheckpointOptions): Promise<Uint8Array> {
+  const schedule = contents.schedule && ('factor' in contents.schedule ? contents.schedule.config : contents.schedule);
+  return encodeCheckpoint({
+    step: contents.step,
+    model: contents.model,
+    optimizer: contents.optimizer,
+    schedule,
+    rng: contents.rngs === false ? undefined : captureRngs(contents.rngs || {}),
+    data: contents.data?.state(),
+    trainer: contents.trainer,
+  });
 }
 
 function parseJson(source: string, metadata: Record<string, string>, key: string): unknown {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { concat, type Tensor } from '@smoe/tensor';
 import { describeEachBackend } from '@smoe/tensor/testing';
-import { AdamW, loadCheckpoint, NonFiniteError, readMetrics, SGD, train, warmupCosine, type DataSource, type MetricsRecord, type TrainOptions } from './index.js';
+import { AdamW, loadCheckpoint, NonFiniteError, readMetrics, SGD, train, warmupCosine, type DataSource, type MetricsRecord, type NodeTrainOptions } from './node.js';
 import { RegressionData, TinyRegressor, type Batch } from '../test/tiny-model.js';
 
 let root: string;
@@ -37,7 +37,7 @@ function listSource(batches: Batch[]): DataSource<Batch> {
 describeEachBackend('train', () => {
   // Dropout on the global generator, accumulation, clipping, warm-up + cosine and AdamW: every
   // piece of state a resume must restore is in play.
-  const options = (out: string, extra: Partial<TrainOptions<Batch>> = {}): TrainOptions<Batch> => ({
+  const options = (out: string, extra: Partial<NodeTrainOptions<Batch>> = {}): NodeTrainOptions<Batch> => ({
     optimizer: new AdamW({ lr: 0.05, weightDecay: 0.1 }),
     schedule: warmupCosine({ warmup: 2, total: 8, min: 0.1 }),
     steps: 8,

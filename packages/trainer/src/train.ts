@@ -9,18 +9,19 @@
  *
  * A checkpoint holds the parameters, optimizer moments, step, generator states, the data
  * iterator's position and the early-stopping state, so a run that is stopped and resumed
- * computes exactly what one that never stopped computes. Node only (it writes the run folder).
+ * computes exactly what one that never stopped computes. Browser-safe: files go through a
+ * `RunStorage` (`out`); `@smoe/trainer/node`'s `train` takes a folder path.
  */
-import { writeFile } from 'node:fs/promises';
 import { seed as seedGlobalRng, type Tensor } from '@smoe/tensor';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
+import { applyCheckpoint, captureCheckpoint, decodeCheckpoint } from './checkpoint.js';
 import { createOptimizer } from './create-optimizer.js';
 import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 import { canonicalJson } from './json.js';
-import { MetricsWriter, truncateMetrics } from './metrics-writer.js';
-import { formatNumber, ProgressBar } from './progress-bar.js';
+import { metricsLine, truncateMetrics, type MetricsRecord } from './metrics.js';
 import type { Optimizer } from './optimizer.js';
-import { checkpointPath, prepareRunFolder, pruneCheckpoints, type PreparedRun } from './run-folder.js';
+import { errorStream, formatNumber, ProgressBar } from './progress-bar.js';
+import { checkpointName, prepareRunFolder, pruneCheckpoints, RUN_FILES } from './run-folder.js';
+import type { RunStorage } from './run-storage.js';
 import { constant, createSchedule, type Schedule } from './schedule.js';
 import { eagerStep, type StepOutcome, type UpdatedStep } from './train-step.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type StepRecord, type TrainOptions } from './train-options.js';
@@ -90,13 +91,10 @@ function unwrap<B>(result: B | IteratorResult<B, unknown>): { done: true } | { d
  */
 export async function train<M extends TrainableModel<never>>(model: M, data: DataSource<BatchOf<M>>, options: TrainOptions<BatchOf<M>, M>): Promise<TrainSummary> {
   const run: TrainingRun<BatchOf<M>> = new TrainingRun(model as unknown as TrainableModel<BatchOf<M>>, data, options as TrainOptions<BatchOf<M>, TrainableModel<BatchOf<M>>>);
-  await run.start();
-  if (run.nothingToTrain()) {
-    run.close();
-    return run.summary();
-  }
-  model.train();
   try {
+    await run.start();
+    if (run.nothingToTrain()) return run.summary();
+    model.train();
     while (run.step < run.o.steps && !run.stopReason) {
       if (options.signal?.aborted) {
         run.stopReason = 'aborted';
@@ -106,14 +104,14 @@ export async function train<M extends TrainableModel<never>>(model: M, data: Dat
       const batches = run.nextBatches();
       if (!batches) break;
       const outcome = await run.trainStep(batches);
-      run.checkFinite(outcome);
+      if (outcome.status !== 'updated') throw await run.nonFinite(outcome);
       await run.record(outcome, batches, stepStart);
       await run.evaluateIfDue();
       await run.checkpointIfDue();
     }
     await run.finish();
   } finally {
-    run.close();
+    await run.close();
   }
   return run.summary();
 }
@@ -130,8 +128,7 @@ class TrainingRun<B> {
   private readonly parameters: Array<[string, Tensor]>;
   private readonly bar: ProgressBar | undefined;
   private readonly log: (line: string) => void;
-  private folder: PreparedRun | undefined;
-  private writer: MetricsWriter | undefined;
+  private storage: RunStorage | undefined;
   private tokensSeen = 0;
   private lastCheckpoint: string | undefined;
   private bestCheckpoint: string | undefined;
@@ -153,21 +150,31 @@ class TrainingRun<B> {
     if (this.parameters.length === 0) throw new TrainerError('train: the model has no parameters (leaf tensors with requiresGrad)');
     if (typeof model.loss !== 'function') throw new TrainerError('train: the model has no loss(batch) method');
     this.bar = this.o.progress ? new ProgressBar({ total: this.o.steps }) : undefined;
-    this.log = options.log ?? ((line: string) => (this.bar ? this.bar.log(line) : process.stderr.write(`${line}\n`)));
+    const stream = errorStream();
+    this.log = options.log ?? ((line: string) => (this.bar ? this.bar.log(line) : stream.write(`${line}\n`)));
   }
 
-  /** Start: prepares the run folder, then resumes from its checkpoint or begins afresh. */
+  /** Start: opens and checks the run folder, then resumes from its checkpoint or begins afresh. */
   async start(): Promise<void> {
     const { out, resume, overwrite } = this.options;
-    this.folder = out ? await prepareRunFolder(out, { resume, overwrite }) : undefined;
-    if (this.folder?.resumeFrom) await this.resume(this.folder.resumeFrom);
+    let resumeFrom: string | undefined;
+    if (out) {
+      await out.open(this.log);
+      this.storage = out;
+      resumeFrom = await prepareRunFolder(out, { resume, overwrite });
+    }
+    if (resumeFrom) await this.resume(resumeFrom);
     else await this.begin();
-    if (this.folder) this.writer = new MetricsWriter(this.folder.paths.metrics);
   }
 
   /** Resume: restores everything the checkpoint holds and cuts the metrics back to its step. */
-  private async resume(path: string): Promise<void> {
-    const checkpoint = await loadCheckpoint(path, { model: this.model, optimizer: this.optimizer, data: this.data, rngs: this.options.rngs ?? {} });
+  private async resume(name: string): Promise<void> {
+    const storage = this.storage!;
+    const path = storage.path(name);
+    const bytes = await storage.read(name);
+    if (!bytes) throw new TrainerError(`train: no checkpoint at '${path}' to resume from`, { field: 'resume', value: this.options.resume, allowed: 'true, or the path of a checkpoint file' });
+    const checkpoint = decodeCheckpoint(bytes, path);
+    applyCheckpoint(checkpoint, { model: this.model, optimizer: this.optimizer, data: this.data, rngs: this.options.rngs ?? {} }, path);
     this.step = checkpoint.step;
     const saved = (checkpoint.trainer ?? {}) as Partial<TrainerState>;
     this.tokensSeen = saved.tokens ?? 0;
@@ -179,19 +186,19 @@ class TrainingRun<B> {
     if (checkpoint.schedule && canonicalJson(checkpoint.schedule) !== canonicalJson(this.schedule.config)) {
       this.log(`warning: the checkpoint was trained with schedule ${JSON.stringify(checkpoint.schedule)}, this run uses ${JSON.stringify(this.schedule.config)}`);
     }
-    await truncateMetrics(this.folder!.paths.metrics, this.step);
+    await truncateMetrics(storage, this.step);
     this.log(`resumed from ${path} at step ${this.step}`);
   }
 
   /** Begin: a fresh run seeds the global generator and writes run.json. */
   private async begin(): Promise<void> {
-    const { folder, options, o } = this;
-    if (folder && options.resume === true) {
-      this.log(`no checkpoint in ${folder.paths.checkpoints}; starting from step 0`);
-      await truncateMetrics(folder.paths.metrics, 0);
+    const { storage, options, o } = this;
+    if (storage && options.resume === true) {
+      this.log(`no checkpoint in ${storage.path(RUN_FILES.checkpoints)}; starting from step 0`);
+      await truncateMetrics(storage, 0);
     }
     if (options.seed !== undefined) seedGlobalRng(options.seed);
-    if (!folder) return;
+    if (!storage) return;
     const description = {
       modelConfig: this.model.config,
       optimizer: { name: this.optimizer.name, ...this.optimizer.config() },
@@ -205,7 +212,7 @@ class TrainingRun<B> {
       seed: options.seed ?? null,
       parameters: this.model.parameterCount(),
     };
-    await writeFile(folder.paths.run, `${JSON.stringify(description, null, 2)}\n`);
+    await storage.write(RUN_FILES.run, new TextEncoder().encode(`${JSON.stringify(description, null, 2)}\n`));
   }
 
   /** True (after saying why) when a resumed run is already complete or early-stopped. */
@@ -245,9 +252,8 @@ class TrainingRun<B> {
     return eagerStep({ model: this.model, batches, optimizer: this.optimizer, parameters: this.parameters, lr, clipNorm: this.o.clipNorm });
   }
 
-  /** Non-finite check: a NaN or infinite loss or gradient norm stops the run before any update. */
-  checkFinite(outcome: StepOutcome): asserts outcome is UpdatedStep {
-    if (outcome.status === 'updated') return;
+  /** Non-finite check: the error for a step whose loss or gradient norm was not finite (no update was made); its line goes to the metrics. */
+  async nonFinite(outcome: Exclude<StepOutcome, UpdatedStep>): Promise<NonFiniteError> {
     const target = this.step + 1;
     let what: string;
     if (outcome.status === 'non-finite-loss') {
@@ -257,12 +263,16 @@ class TrainingRun<B> {
       what = `the gradient norm is ${outcome.gradNorm} at step ${target} (the loss was finite)`;
     }
     const error = new NonFiniteError(`train: ${what}; training stopped before updating the parameters. ${this.describeLastCheckpoint()}`, target, this.lastCheckpoint);
-    this.writer?.write({ type: 'error', step: target, message: error.message });
-    throw error;
+    await this.writeMetrics({ type: 'error', step: target, message: error.message });
+    return error;
+  }
+
+  private async writeMetrics(record: MetricsRecord): Promise<void> {
+    await this.storage?.append(RUN_FILES.metrics, metricsLine(record));
   }
 
   private describeLastCheckpoint(): string {
-    if (!this.folder) return 'Nothing was saved (no out folder was given).';
+    if (!this.storage) return 'Nothing was saved (no out folder was given).';
     const last = this.lastCheckpoint;
     if (!last) return 'No checkpoint had been saved yet.';
     return `The last good checkpoint is ${last}; it is intact. Resume from it (resume: '${last}') with a lower learning rate, clipNorm, or after checking the data.`;
@@ -292,7 +302,7 @@ class TrainingRun<B> {
       stepSeconds,
       ...modelMetrics,
     };
-    if (this.step % o.logEvery === 0 || this.step === o.steps) this.writer?.write(record);
+    if (this.step % o.logEvery === 0 || this.step === o.steps) await this.writeMetrics(record);
     this.bar?.update(this.step, { loss: outcome.loss, lr, 'tok/s': record.tokensPerSecond });
     await options.onStep?.(record);
   }
@@ -311,13 +321,13 @@ class TrainingRun<B> {
     }
     if (typeof result !== 'object' || result === null) throw new TrainerError(`train: evaluate() must resolve to an object of metrics, got ${String(result)}`);
     this.lastEval = result;
-    this.writer?.write({ type: 'eval', step, ...result });
+    await this.writeMetrics({ type: 'eval', step, ...result });
     let line = `eval @ step ${step}: ${Object.entries(result).map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : String(v)}`).join(', ')}`;
     if (early) {
       const { improved, stop } = early.update(result, step);
-      if (improved && this.folder) {
-        this.bestCheckpoint = this.folder.paths.best;
-        await this.save(this.folder.paths.best);
+      if (improved && this.storage) {
+        this.bestCheckpoint = this.storage.path(RUN_FILES.best);
+        await this.save(RUN_FILES.best);
       }
       line += improved ? ` (best ${early.metric})` : ` (no improvement in ${early.evaluationsWithoutImprovement} of ${early.patience})`;
       if (stop) this.stopReason = 'early-stopping';
@@ -339,22 +349,24 @@ class TrainingRun<B> {
   }
 
   private async checkpoint(): Promise<void> {
-    if (!this.folder) return;
-    const path = checkpointPath(this.folder.paths.out, this.step);
-    await this.save(path);
-    this.lastCheckpoint = path;
+    if (!this.storage) return;
+    const name = checkpointName(this.step);
+    await this.save(name);
+    this.lastCheckpoint = this.storage.path(name);
     this.savedStep = this.step;
-    await pruneCheckpoints(this.folder.paths.out, this.o.keepCheckpoints);
+    await pruneCheckpoints(this.storage, this.o.keepCheckpoints);
   }
 
-  private async save(path: string): Promise<void> {
+  private async save(name: string): Promise<void> {
     const trainer: TrainerState = { tokens: this.tokensSeen, earlyStopping: this.early?.state() ?? null, bestCheckpoint: this.bestCheckpoint ?? null };
-    await saveCheckpoint(path, { step: this.step, model: this.model, optimizer: this.optimizer, schedule: this.schedule, data: this.data, rngs: this.options.rngs ?? {}, trainer: { ...trainer } });
+    const bytes = await captureCheckpoint({ step: this.step, model: this.model, optimizer: this.optimizer, schedule: this.schedule, data: this.data, rngs: this.options.rngs ?? {}, trainer: { ...trainer } });
+    await this.storage!.write(name, bytes);
   }
 
-  close(): void {
-    this.writer?.close();
+  /** Ends the run: releases the run folder and the progress bar. */
+  async close(): Promise<void> {
     this.bar?.finish();
+    await this.storage?.close();
   }
 
   /** What `train()` returns. */
