@@ -65,6 +65,35 @@ export interface DecodedCheckpoint {
   metadata: Record<string, string>;
 }
 
+/** Thrown when a checkpoint would hold, or holds, NaN or ±Infinity: names the first such tensor and counts its bad values. */
+export class NonFiniteTensorError extends TrainerError {
+  /** The first tensor holding non-finite values. */
+  readonly tensor: string;
+  /** How many of its values are NaN or ±Infinity. */
+  readonly count: number;
+
+  constructor(message: string, tensor: string, count: number) {
+    super(message, { field: tensor, value: count, allowed: 'finite values only' });
+    this.name = 'NonFiniteTensorError';
+    this.tensor = tensor;
+    this.count = count;
+  }
+}
+
+/** 'tensor 'x' holds 3 of its 1024 values as NaN or ±Infinity (and 2 more tensors)', or undefined when every value is finite. */
+function describeNonFinite(tensors: Iterable<[string, { data: Float32Array | Int32Array }]>): { text: string; tensor: string; count: number } | undefined {
+  const bad: Array<{ tensor: string; count: number; size: number }> = [];
+  for (const [tensor, { data }] of tensors) {
+    let count = 0;
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) count++;
+    if (count > 0) bad.push({ tensor, count, size: data.length });
+  }
+  if (bad.length === 0) return undefined;
+  const [first] = bad;
+  const more = bad.length > 1 ? ` (and ${bad.length - 1} more tensor${bad.length > 2 ? 's' : ''}: ${listNames(bad.slice(1).map((b) => b.tensor))})` : '';
+  return { text: `tensor '${first.tensor}' holds ${first.count} non-finite value${first.count === 1 ? '' : 's'} (NaN or ±Infinity) of ${first.size}${more}`, tensor: first.tensor, count: first.count };
+}
+
 async function toSafetensor(t: Tensor): Promise<SafetensorsTensor> {
   const values = await t.data();
   return { dtype: 'F32', shape: t.shape, data: values instanceof Float32Array ? values : Float32Array.from(values) };
@@ -92,6 +121,8 @@ export async function encodeCheckpoint(state: CheckpointState): Promise<Uint8Arr
     for (const [key, t] of Object.entries(opt.tensors)) tensors.set(OPTIMIZER_PREFIX + key, await toSafetensor(t));
     metadata.optimizer = toJson(where, 'the optimizer state', opt.meta);
   }
+  const nonFinite = describeNonFinite(tensors);
+  if (nonFinite) throw new NonFiniteTensorError(`${where}: refusing to save a non-finite state: ${nonFinite.text}`, nonFinite.tensor, nonFinite.count);
   if (state.schedule) metadata.schedule = toJson(where, 'the schedule', state.schedule);
   if (state.rng) metadata.rng = toJson(where, 'the generator states', state.rng);
   if (state.data !== undefined) metadata.data = toJson(where, 'the data iterator state', state.data);
@@ -156,6 +187,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
     else if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), { shape: t.shape, data: t.data });
     else parameters.set(name, { shape: t.shape, data: t.data });
   }
+  const nonFinite = describeNonFinite(tensors);
+  if (nonFinite) throw new NonFiniteTensorError(`${source}: ${nonFinite.text}; this checkpoint cannot be used, load an earlier one`, nonFinite.tensor, nonFinite.count);
   const optimizerMeta = parseJson(source, metadata, 'optimizer') as OptimizerState['meta'] | undefined;
   if (optimizerTensors.size > 0 && !optimizerMeta) throw new TrainerError(`${source}: holds optimizer tensors but no optimizer metadata; the file is corrupted`);
   if (optimizerMeta && (typeof optimizerMeta !== 'object' || typeof optimizerMeta.name !== 'string' || typeof optimizerMeta.steps !== 'object')) {

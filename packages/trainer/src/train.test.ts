@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { concat, type Tensor } from '@smoe/tensor';
+import { concat, noGrad, type Tensor } from '@smoe/tensor';
 import { describeEachBackend } from '@smoe/tensor/testing';
 import { AdamW, loadCheckpoint, NonFiniteError, readMetrics, SGD, train, warmupCosine, type DataSource, type MetricsRecord, type NodeTrainOptions } from './node.js';
 import { RegressionData, TinyRegressor, type Batch } from '../test/tiny-model.js';
@@ -230,4 +230,16 @@ it('tells a model that defines setProgress the updates done so far and the total
     [1, 3],
     [2, 3],
   ]);
+});
+
+it('refuses to checkpoint parameters that turned non-finite, naming the tensor and the last good checkpoint', async () => {
+  const out = folder();
+  const model = new TinyRegressor();
+  const poison = (r: { step: number }) => {
+    if (r.step === 2) noGrad(() => model.layer.weight.assign(model.layer.weight.mul(Infinity)));
+  };
+  const run = train(model, new RegressionData(), { optimizer: new SGD({ lr: 0.01 }), steps: 4, checkpointEvery: 1, out, onStep: poison, ...quiet });
+  await expect(run).rejects.toThrow(NonFiniteError);
+  await expect(run).rejects.toThrow(/^train: after step 2, refusing to save a non-finite state: tensor 'layer\.weight' holds \d+ non-finite values \(NaN or ±Infinity\) of 8; nothing was saved\. The last good checkpoint is .*step-00000001\.safetensors; it is intact/);
+  expect(existsSync(join(out, 'checkpoints', 'step-00000002.safetensors'))).toBe(false);
 });

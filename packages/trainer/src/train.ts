@@ -13,7 +13,7 @@
  * `RunStorage` (`out`); `@smoe/trainer/node`'s `train` takes a folder path.
  */
 import { seed as seedGlobalRng, type Tensor } from '@smoe/tensor';
-import { applyCheckpoint, captureCheckpoint, decodeCheckpoint } from './checkpoint.js';
+import { applyCheckpoint, captureCheckpoint, decodeCheckpoint, NonFiniteTensorError } from './checkpoint.js';
 import { createOptimizer } from './create-optimizer.js';
 import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 import { canonicalJson } from './json.js';
@@ -359,7 +359,15 @@ class TrainingRun<B> {
 
   private async save(name: string): Promise<void> {
     const trainer: TrainerState = { tokens: this.tokensSeen, earlyStopping: this.early?.state() ?? null, bestCheckpoint: this.bestCheckpoint ?? null };
-    const bytes = await captureCheckpoint({ step: this.step, model: this.model, optimizer: this.optimizer, schedule: this.schedule, data: this.data, rngs: this.options.rngs ?? {}, trainer: { ...trainer } });
+    let bytes: Uint8Array;
+    try {
+      bytes = await captureCheckpoint({ step: this.step, model: this.model, optimizer: this.optimizer, schedule: this.schedule, data: this.data, rngs: this.options.rngs ?? {}, trainer: { ...trainer } });
+    } catch (error) {
+      if (!(error instanceof NonFiniteTensorError)) throw error;
+      const stop = new NonFiniteError(`train: after step ${this.step}, ${error.message.replace(/^encodeCheckpoint: /, '')}; nothing was saved. ${this.describeLastCheckpoint()}`, this.step, this.lastCheckpoint);
+      await this.writeMetrics({ type: 'error', step: this.step, message: stop.message });
+      throw stop;
+    }
     await this.storage!.write(name, bytes);
   }
 
