@@ -5,6 +5,7 @@
  */
 import type { Rng } from '@smoe/tensor';
 import type { OptimizerConfig } from './create-optimizer.js';
+import type { DivergenceOptions } from './divergence.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
 import type { Optimizer } from './optimizer.js';
 import type { RunStorage } from './run-storage.js';
@@ -52,6 +53,12 @@ export interface TrainOptions<B, M = TrainableModel<B>> {
   /** Stop when a validation metric stops improving (needs `evaluate`). */
   earlyStopping?: EarlyStoppingOptions;
   /**
+   * Stop (or warn) when the loss runs past a multiple of its early value or the gradient norm
+   * explodes (divergence.ts); `false` turns it off. Default `{ lossFactor: 4, gradNormFactor:
+   * 100, window: 10, action: 'stop' }`.
+   */
+  divergence?: DivergenceOptions | false;
+  /**
    * Run folder: checkpoints/, metrics.jsonl, run.json, written through a `RunStorage`
    * (`memoryStorage()`; `@smoe/trainer/node`'s `train` also takes a folder path). Default: none
    * (nothing is written).
@@ -96,7 +103,7 @@ export interface ResolvedTrainOptions {
 }
 
 const KEYS = [
-  'optimizer', 'schedule', 'steps', 'gradientAccumulation', 'clipNorm', 'evaluate', 'evalEvery', 'earlyStopping', 'out',
+  'optimizer', 'schedule', 'steps', 'gradientAccumulation', 'clipNorm', 'evaluate', 'evalEvery', 'earlyStopping', 'divergence', 'out',
   'checkpointEvery', 'keepCheckpoints', 'resume', 'overwrite', 'seed', 'rngs', 'logEvery', 'log', 'progress', 'onStep',
   'tokensPerBatch', 'signal',
 ] as const;

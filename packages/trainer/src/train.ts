@@ -15,6 +15,7 @@
 import { seed as seedGlobalRng, type Tensor } from '@smoe/tensor';
 import { applyCheckpoint, captureCheckpoint, decodeCheckpoint, NonFiniteTensorError } from './checkpoint.js';
 import { createOptimizer } from './create-optimizer.js';
+import { DivergenceCheck, type DivergenceState } from './divergence.js';
 import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 import { canonicalJson } from './json.js';
 import { metricsLine, truncateMetrics, type MetricsRecord } from './metrics.js';
@@ -38,6 +39,21 @@ export class NonFiniteError extends TrainerError {
   constructor(message: string, step: number, lastCheckpoint: string | undefined) {
     super(message);
     this.name = 'NonFiniteError';
+    this.step = step;
+    this.lastCheckpoint = lastCheckpoint;
+  }
+}
+
+/** Thrown when the loss or the gradient norm runs away (see divergence.ts) and `divergence.action` is 'stop'. */
+export class DivergenceError extends TrainerError {
+  /** The step (1-based) that diverged. */
+  readonly step: number;
+  /** The last checkpoint written before it, if any. */
+  readonly lastCheckpoint: string | undefined;
+
+  constructor(message: string, step: number, lastCheckpoint: string | undefined) {
+    super(message);
+    this.name = 'DivergenceError';
     this.step = step;
     this.lastCheckpoint = lastCheckpoint;
   }
@@ -74,6 +90,7 @@ interface TrainerState {
   tokens: number;
   earlyStopping: EarlyStoppingState | null;
   bestCheckpoint: string | null;
+  divergence?: DivergenceState | null;
 }
 
 const RESERVED = new Set(['type', 'step', 'loss', 'lr', 'gradNorm', 'tokensPerSecond', 'stepSeconds']);
@@ -106,6 +123,7 @@ export async function train<M extends TrainableModel<never>>(model: M, data: Dat
       const outcome = await run.trainStep(batches);
       if (outcome.status !== 'updated') throw await run.nonFinite(outcome);
       await run.record(outcome, batches, stepStart);
+      await run.checkDivergence(outcome);
       await run.evaluateIfDue();
       await run.checkpointIfDue();
     }
@@ -125,6 +143,8 @@ class TrainingRun<B> {
   private readonly optimizer: Optimizer;
   private readonly schedule: Schedule;
   private readonly early: EarlyStopping | undefined;
+  private readonly divergence: DivergenceCheck | undefined;
+  private warnedDivergence = false;
   private readonly parameters: Array<[string, Tensor]>;
   private readonly bar: ProgressBar | undefined;
   private readonly log: (line: string) => void;
@@ -146,6 +166,7 @@ class TrainingRun<B> {
     this.optimizer = createOptimizer(options.optimizer);
     this.schedule = createSchedule(options.schedule ?? constant());
     this.early = options.earlyStopping ? new EarlyStopping(options.earlyStopping) : undefined;
+    this.divergence = options.divergence === false ? undefined : new DivergenceCheck(options.divergence);
     this.parameters = model.namedParameters();
     if (this.parameters.length === 0) throw new TrainerError('train: the model has no parameters (leaf tensors with requiresGrad)');
     if (typeof model.loss !== 'function') throw new TrainerError('train: the model has no loss(batch) method');
@@ -180,6 +201,7 @@ class TrainingRun<B> {
     this.tokensSeen = saved.tokens ?? 0;
     this.bestCheckpoint = saved.bestCheckpoint ?? undefined;
     if (this.early && saved.earlyStopping) this.early.restore(saved.earlyStopping);
+    if (this.divergence && saved.divergence) this.divergence.restore(saved.divergence);
     this.lastCheckpoint = path;
     this.resumedFrom = { path, step: this.step };
     this.savedStep = this.step;
@@ -307,6 +329,20 @@ class TrainingRun<B> {
     await options.onStep?.(record);
   }
 
+  /** Divergence check: a runaway loss or gradient norm stops the run (or warns once), with the last good checkpoint. */
+  async checkDivergence(outcome: UpdatedStep): Promise<void> {
+    const why = this.divergence?.update(this.step, outcome.loss, outcome.gradNorm);
+    if (!why) return;
+    if (this.divergence!.action === 'warn') {
+      if (!this.warnedDivergence) this.log(`warning: training is diverging: ${why}. Lower the learning rate or set clipNorm; this run goes on (divergence.action 'warn').`);
+      this.warnedDivergence = true;
+      return;
+    }
+    const error = new DivergenceError(`train: training diverged: ${why}; stopped before saving this state. ${this.describeLastCheckpoint()}`, this.step, this.lastCheckpoint);
+    await this.writeMetrics({ type: 'error', step: this.step, message: error.message });
+    throw error;
+  }
+
   /** Evaluation (every evalEvery steps) and early stopping, which keeps the best checkpoint. */
   async evaluateIfDue(): Promise<void> {
     const { evaluate } = this.options;
@@ -358,7 +394,7 @@ class TrainingRun<B> {
   }
 
   private async save(name: string): Promise<void> {
-    const trainer: TrainerState = { tokens: this.tokensSeen, earlyStopping: this.early?.state() ?? null, bestCheckpoint: this.bestCheckpoint ?? null };
+    const trainer: TrainerState = { tokens: this.tokensSeen, earlyStopping: this.early?.state() ?? null, bestCheckpoint: this.bestCheckpoint ?? null, divergence: this.divergence?.state() ?? null };
     let bytes: Uint8Array;
     try {
       bytes = await captureCheckpoint({ step: this.step, model: this.model, optimizer: this.optimizer, schedule: this.schedule, data: this.data, rngs: this.options.rngs ?? {}, trainer: { ...trainer } });
