@@ -25,7 +25,7 @@ export { ProgressBar, formatNumber, formatDuration, type ProgressBarOptions, typ
 export { memoryStorage, type RunStorage, type MemoryStorage } from './run-storage.js';
 export { RUN_FILES, checkpointName, listCheckpoints, pruneCheckpoints, prepareRunFolder, type PrepareOptions } from './run-folder.js';
 
-export { train, NonFiniteError, DivergenceError, type TrainSummary, type StopReason } from './train.js';
+export { train, TrainingStoppedError, NonFiniteError, DivergenceError, type TrainSummary, type StopReason } from './train.js';
 export { DivergenceCheck, type DivergenceOptions, type DivergenceState } from './divergence.js';
 export { resolveTrainOptions, type TrainOptions, type StepRecord, type ResolvedTrainOptions } from './train-options.js';
 export { StepMetrics } from './step-metrics.js';

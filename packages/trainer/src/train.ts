@@ -29,35 +29,26 @@ import { resolveTrainOptions, type ResolvedTrainOptions, type StepRecord, type T
 import type { BatchOf, DataSource, TrainableModel } from './types.js';
 import { TrainerError } from './validate.js';
 
-/** Thrown when the loss or the gradient norm stops being finite. */
-export class NonFiniteError extends TrainerError {
-  /** The step (1-based) whose loss or gradient was not finite. */
+/** Why a run stopped early: the step it stopped at and the last checkpoint written before it. */
+export class TrainingStoppedError extends TrainerError {
+  /** The step (1-based) whose values stopped the run. */
   readonly step: number;
   /** The last checkpoint written before it, if any. */
   readonly lastCheckpoint: string | undefined;
 
   constructor(message: string, step: number, lastCheckpoint: string | undefined) {
     super(message);
-    this.name = 'NonFiniteError';
+    this.name = new.target.name;
     this.step = step;
     this.lastCheckpoint = lastCheckpoint;
   }
 }
+
+/** Thrown when the loss, the gradient norm or the parameters stop being finite. */
+export class NonFiniteError extends TrainingStoppedError {}
 
 /** Thrown when the loss or the gradient norm runs away (see divergence.ts) and `divergence.action` is 'stop'. */
-export class DivergenceError extends TrainerError {
-  /** The step (1-based) that diverged. */
-  readonly step: number;
-  /** The last checkpoint written before it, if any. */
-  readonly lastCheckpoint: string | undefined;
-
-  constructor(message: string, step: number, lastCheckpoint: string | undefined) {
-    super(message);
-    this.name = 'DivergenceError';
-    this.step = step;
-    this.lastCheckpoint = lastCheckpoint;
-  }
-}
+export class DivergenceError extends TrainingStoppedError {}
 
 /** Why training ended. */
 export type StopReason = 'completed' | 'early-stopping' | 'data-exhausted' | 'aborted';
