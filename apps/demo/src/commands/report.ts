@@ -9,7 +9,7 @@ import { textCorpus, type CorpusName } from '@smoe/datasets';
 import { LanguageModel } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
 import { noGrad } from '@smoe/tensor';
-import { readMetrics, writeFileAtomic } from '@smoe/trainer';
+import { readMetrics, writeFileAtomic } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { loadModel, useBackend } from '../run.js';
 import { barChart, lineChart, routingMap } from '../svg.js';
