@@ -22,7 +22,7 @@ const flags: FlagSpecs = {
   'eval-size': { type: 'number', help: 'characters / examples to score (0: all)' },
   batch: { type: 'number', help: 'batch size' },
   seed: { type: 'number', help: 'seed of the corruption' },
-  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu | headlessgl' },
+  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu' },
   help: { type: 'boolean', help: 'show this help' },
 };
 

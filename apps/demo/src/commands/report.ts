@@ -17,7 +17,7 @@ import { tokenizer } from '../tasks.js';
 
 const flags: FlagSpecs = {
   from: { type: 'string', help: 'run folder (required)' },
-  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu | headlessgl' },
+  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
