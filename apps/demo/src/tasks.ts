@@ -3,7 +3,7 @@
  * run settings. Text is byte-level (vocabulary 259: 256 bytes + pad/bos/eos); images are MNIST
  * 28×28 in patches.
  */
-import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets';
+import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets/node';
 import { LanguageModel, SequenceClassifier, VisionTransformer, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
 import { noGrad, type Module } from '@smoe/tensor';
 import type { DatasetName, RunSettings } from './settings.js';

@@ -11,7 +11,7 @@ import { corruptMnist, corruptString, parseCorruption, type Corruption } from '.
 import { fmt, loadModel, useBackend } from '../run.js';
 import { defaultSettings, validateSettings, datasetNames, type DatasetName, type RunSettings } from '../settings.js';
 import { evaluateClassifier, evaluateLanguageModel, evaluateVision, tokenizer } from '../tasks.js';
-import { textCorpus, type CorpusName } from '@smoe/datasets';
+import { textCorpus, type CorpusName } from '@smoe/datasets/node';
 
 const flags: FlagSpecs = {
   from: { type: 'string', help: 'checkpoint file or run folder (required)' },

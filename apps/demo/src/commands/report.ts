@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { textCorpus, type CorpusName } from '@smoe/datasets';
+import { textCorpus, type CorpusName } from '@smoe/datasets/node';
 import { LanguageModel } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
 import { noGrad } from '@smoe/tensor';
