@@ -14,8 +14,8 @@ import { UsageError, type FlagSpecs, type FlagValues } from './args.js';
 export const datasetNames = ['moby-dick', 'sotu', 'spam', 'mnist', 'digits0to4', 'digits5to9'] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
-/** Router presets beyond the registered strategies: a dense model, and the VQMoE layer. */
-export const routerPresets = ['dense', 'vqmoe', 'smoe'] as const;
+/** Router presets beyond the registered strategies: a dense model, the VQMoE layer, Soft MoE layers (vision). */
+export const routerPresets = ['dense', 'vqmoe', 'smoe', 'softMoE'] as const;
 
 /** Everything a training run needs. */
 export interface RunSettings {

@@ -9,7 +9,7 @@ import { noGrad, type Module } from '@smoe/tensor';
 import type { DatasetName, RunSettings } from './settings.js';
 
 /** Strategies whose k the demo's --top-k sets; the others keep their paper's default (Switch 1, GShard 2, VQ 1…). */
-const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized']);
+const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized', 'dselectK', 'remoe']);
 
 /** The codebook options of the demo's `vqmoe` preset (override with --router-options). */
 export const vqmoeCodebook = { kmeansInit: true, deadCodeThreshold: 2 };
@@ -22,6 +22,8 @@ export function moeConfig(s: RunSettings): MoEConfig | null {
   // codes used by fewer than 2 tokens per batch; without both it collapses to one code
   // (measured: code perplexity 1.0 of 8 after 100 steps on the default run).
   if (s.router === 'vqmoe') return { ...base, vq: { regime: 'mixed', router: { strategy: 'vq', ...vqmoeCodebook, ...s.routerOptions } } } as MoEConfig;
+  // Soft MoE: slots mixing all patches of an image; the ViT only (the LM refuses it: not causal).
+  if (s.router === 'softMoE') return { ...base, soft: { ...s.routerOptions } } as MoEConfig;
   if (s.router === 'smoe') return { ...base, router: { strategy: 'tokenChoice', topK: 2, weighting: 'softmaxTopK', ...s.routerOptions } } as MoEConfig;
   const router = { strategy: s.router, ...(takesTopK.has(s.router) ? { topK: s.topK } : {}), ...s.routerOptions };
   return { ...base, router } as MoEConfig;

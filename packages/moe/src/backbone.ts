@@ -14,6 +14,7 @@ import { checkBufferNames, decodeRngState, encodeRngState, underPrefix, withPref
 import { FeedForward, activations, type Activation } from './feed_forward.js';
 import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
 import { checkRouterConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
+import { SoftMoELayer, resolveSoftMoEConfig, type SoftMoEConfig } from './soft_moe.js';
 import { averageStats, type RoutingStats } from './statistics.js';
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 import type { CapacityPriority } from './capacity.js';
@@ -42,6 +43,8 @@ export interface MoEConfig {
   selection?: SelectionConfig | null;
   /** VQMoE layers (ROUTING.md §4). Default: absent. */
   vq?: VQMoEConfig | null;
+  /** Soft MoE layers instead of routed ones (soft_moe.ts; not causal: ViT and encoders only). Default: absent. */
+  soft?: SoftMoEConfig | null;
 }
 
 /** The config fields every model shares. */
@@ -61,11 +64,11 @@ export interface BackboneConfig {
 }
 
 /** A resolved MoE config: every default filled in. */
-export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null };
+export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 'soft'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null; soft: Required<SoftMoEConfig> | null };
 export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
 
 export const backboneKeys = ['layers', 'modelDim', 'heads', 'ffDim', 'dropout', 'activation', 'moe', 'seed'];
-const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq'];
+const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'soft'];
 
 /** Validates the shared fields of a model config (`where` names the model in errors). */
 export function resolveBackboneConfig(where: string, config: BackboneConfig): ResolvedBackboneConfig {
@@ -96,6 +99,8 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
       },
       `${where}.moe`,
     );
+    const soft = m.soft ? resolveSoftMoEConfig(`${where}.moe`, m.soft) : null;
+    if (soft && (m.vq || m.selection || m.router)) invalid(where, 'moe.soft', m.soft, 'no router, selection or vq beside it (Soft MoE has no routing plan)');
     moe = {
       experts: layer.experts,
       router: checkRouterConfig(where, 'moe.router', layer.router),
@@ -108,6 +113,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
       capacityPriority: layer.capacityPriority,
       selection: layer.selection,
       vq: layer.vq,
+      soft,
     };
   }
   return {
@@ -124,7 +130,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
 
 /** The MoE layer config of a model's resolved `moe` section. */
 export function moeLayerConfig(moe: ResolvedMoEConfig, dim: number): MoELayerConfig {
-  const { expertDim, every: _every, ...layer } = moe;
+  const { expertDim, every: _every, soft: _soft, ...layer } = moe;
   return { ...layer, dim, hidden: expertDim };
 }
 
@@ -170,11 +176,14 @@ export class Backbone extends Module {
     this.rng = new Rng(config.seed + 1);
     const { layers, modelDim, heads, ffDim, dropout, activation, moe } = config;
     const rng = options.rng;
+    if (moe?.soft && options.causal) invalid('Backbone', 'moe.soft', moe.soft, 'a non-causal model (ViT, encoder): every Soft MoE slot mixes all tokens of a sequence, future ones included');
     this.blocks = Array.from({ length: layers }, (_, i) => {
       const sparse = moe !== null && (i + 1) % moe.every === 0;
-      const ffn = sparse
-        ? new MoELayer(moeLayerConfig(moe, modelDim), { rng })
-        : new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
+      const ffn = !sparse
+        ? new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng })
+        : moe.soft
+          ? new SoftMoELayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.soft }, { rng })
+          : new MoELayer(moeLayerConfig(moe, modelDim), { rng });
       return new TransformerBlock({ dim: modelDim, heads, ffn, causal: options.causal, dropout, rng });
     });
     this.finalNormGain = init.ones([modelDim]);
@@ -196,15 +205,20 @@ export class Backbone extends Module {
     return layerNorm(h, this.finalNormGain, this.finalNormBias);
   }
 
+  /** Every mixture-of-experts layer (routed or Soft MoE) with its block index. */
+  mixtureLayers(): Array<{ layer: number; moe: MoELayer | SoftMoELayer }> {
+    return this.blocks.flatMap((b, layer) => (b.mixture ? [{ layer, moe: b.mixture }] : []));
+  }
+
   /** The sum of the MoE layers' auxiliary losses after a forward pass (null if none). */
   auxLoss(): Tensor | null {
-    const losses = this.moeLayers().flatMap(({ moe }) => (moe.auxLoss ? [moe.auxLoss] : []));
+    const losses = this.mixtureLayers().flatMap(({ moe }) => (moe.auxLoss ? [moe.auxLoss] : []));
     return losses.length ? losses.reduce((a, b) => a.add(b)) : null;
   }
 
   /** Per-layer routing statistics after a forward pass. */
   routing(): Array<{ layer: number; stats: RoutingStats }> {
-    return this.moeLayers().flatMap(({ layer, moe }) => (moe.lastStats ? [{ layer, stats: moe.lastStats }] : []));
+    return this.mixtureLayers().flatMap(({ layer, moe }) => (moe.lastStats ? [{ layer, stats: moe.lastStats }] : []));
   }
 
   /** Switches every VQMoE layer's regime. */

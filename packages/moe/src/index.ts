@@ -6,6 +6,7 @@ export { Experts, type ExpertsOptions } from './experts.js';
 export { applyCapacity, expertCapacity, padPlan, staticRowCount, type CapacityPriority } from './capacity.js';
 export { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig, type JsonValue } from './router_config.js';
 export { MoELayer, resolveMoELayerConfig, vqRegimes, vqContinuousRouter, type MoELayerConfig, type MoELayerOptions, type MoEContext, type ResolvedMoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
+export { SoftMoELayer, resolveSoftMoEConfig, resolveSoftMoELayerConfig, type SoftMoEConfig, type SoftMoELayerConfig, type SoftMoEWeights, type ResolvedSoftMoELayerConfig } from './soft_moe.js';
 export { MultiHeadAttention, type MultiHeadAttentionOptions } from './attention.js';
 export { TransformerBlock, type TransformerBlockOptions } from './block.js';
 export { Backbone, resolveBackboneConfig, type BackboneConfig, type MoEConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig, type ResolvedMoEConfig } from './backbone.js';
