@@ -11,14 +11,15 @@ import { Module, Rng, dropout, init, layerNorm, type Tensor } from '@smoe/tensor
 import { MultiHeadAttention } from './attention.js';
 import { FeedForward } from './feed_forward.js';
 import { MoELayer, type MoEContext } from './moe_layer.js';
+import type { MoEPlusPlusLayer } from './moe_plus_plus.js';
 import type { SoftMoELayer } from './soft_moe.js';
 
 /** Options of `TransformerBlock`. */
 export interface TransformerBlockOptions {
   dim: number;
   heads: number;
-  /** The block's FFN: dense, sparse, or Soft MoE. */
-  ffn: FeedForward | MoELayer | SoftMoELayer;
+  /** The block's FFN: dense, sparse, Soft MoE or MoE++. */
+  ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
   /** Mask future positions. Default true. */
   causal?: boolean;
   /** Residual dropout probability. Default 0. */
@@ -32,7 +33,7 @@ export class TransformerBlock extends Module {
   attention: MultiHeadAttention;
   attentionNormGain: Tensor;
   attentionNormBias: Tensor;
-  ffn: FeedForward | MoELayer | SoftMoELayer;
+  ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
   ffnNormGain: Tensor;
   ffnNormBias: Tensor;
 
@@ -52,8 +53,8 @@ export class TransformerBlock extends Module {
     return this.ffn instanceof MoELayer ? this.ffn : null;
   }
 
-  /** The block's mixture-of-experts layer of either kind (sparse or Soft MoE), or null for a dense block. */
-  get mixture(): MoELayer | SoftMoELayer | null {
+  /** The block's mixture-of-experts layer of any kind (routed, Soft MoE, MoE++), or null for a dense block. */
+  get mixture(): MoELayer | SoftMoELayer | MoEPlusPlusLayer | null {
     return this.ffn instanceof FeedForward ? null : this.ffn;
   }
 

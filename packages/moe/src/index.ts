@@ -7,6 +7,8 @@ export { applyCapacity, expertCapacity, padPlan, staticRowCount, type CapacityPr
 export { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig, type JsonValue } from './router_config.js';
 export { MoELayer, resolveMoELayerConfig, vqRegimes, vqContinuousRouter, type MoELayerConfig, type MoELayerOptions, type MoEContext, type ResolvedMoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
 export { SoftMoELayer, resolveSoftMoEConfig, resolveSoftMoELayerConfig, type SoftMoEConfig, type SoftMoELayerConfig, type SoftMoEWeights, type ResolvedSoftMoELayerConfig } from './soft_moe.js';
+export { MoEPlusPlusLayer, resolveMoEPlusPlusLayerConfig, resolveZeroComputationConfig, type MoEPlusPlusLayerConfig, type ZeroComputationConfig, type ResolvedZeroComputationConfig, type ResolvedMoEPlusPlusLayerConfig } from './moe_plus_plus.js';
+export { deepSeekMoE, fineGrainedSizes, activeExpertParameters, type FineGrainedOptions } from './fine_grained.js';
 export { MultiHeadAttention, type MultiHeadAttentionOptions } from './attention.js';
 export { TransformerBlock, type TransformerBlockOptions } from './block.js';
 export { Backbone, resolveBackboneConfig, type BackboneConfig, type MoEConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig, type ResolvedMoEConfig } from './backbone.js';

@@ -53,8 +53,8 @@ describeEachBackend('SoftMoELayer', () => {
     const c = await combine.data();
     expect(Math.min(...d)).toBeGreaterThan(0);
     expect(Math.min(...c)).toBeGreaterThan(0);
-    for (let row = 0; row < d.length / m; row++) expect(d.slice(row * m, (row + 1) * m).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    for (let row = 0; row < c.length / 4; row++) expect(c.slice(row * 4, (row + 1) * 4).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    for (let row = 0; row < d.length / m; row++) expect(Array.from(d.slice(row * m, (row + 1) * m)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    for (let row = 0; row < c.length / 4; row++) expect(Array.from(c.slice(row * 4, (row + 1) * 4)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     for (let t = 0; t < 2 * m; t++) expect(Math.max(...Array.from(y.slice(t * dim, (t + 1) * dim), Math.abs))).toBeGreaterThan(0);
     const stats = layer.lastStats!;
     expect([stats.droppedFraction, stats.unroutedTokens, stats.loadCv]).toEqual([0, 0, 0]);

@@ -24,6 +24,8 @@ const keys = [...baseKeys, ...linearGateKeys, ...lossWeightKeys, ...balancedAssi
 
 /** A linear gate with balanced assignment. */
 export class BaseLayerRouter extends ScoredRouter {
+  declare scorer: LinearScorer;
+
   constructor(options: BaseLayerOptions) {
     const where = 'baseLayer';
     checkKeys(where, options, keys);

@@ -8,7 +8,7 @@ describe('ReMoE', () => {
     const x = tensor(new Rng(2).normalArray(10 * 3), [10, 3]);
     const plan = await router.route(x, { training: false });
     await validatePlan(plan);
-    const s = await router.scorer.score(x).scores.data();
+    const s = await router.scorer.score(x, { training: false }).scores.data();
     const w = await plan.weight.data();
     expect(plan.tokenIndex.length).toBe(Array.from(s).filter((v) => v > 0).length);
     plan.tokenIndex.forEach((t, p) => expect(w[p]).toBeCloseTo(s[t * 4 + plan.expertIndex[p]], 6));

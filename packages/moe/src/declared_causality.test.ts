@@ -1,0 +1,41 @@
+// Every strategy's registry documentation says whether it is causal in a causal LM; this holds
+// each one to its word: changing the tokens after position t leaves the logits at positions ≤ t
+// unchanged (bit for bit on cpu) — in training and evaluation for 'yes', in evaluation for
+// 'evaluation'. MoE++ (a layer kind, not a strategy) claims 'yes' too.
+import { expect, it } from 'vitest';
+import { routerInfo, routerNames } from '@smoe/routers';
+import { describeEachBackend } from '@smoe/tensor/testing';
+import { LanguageModel, type LanguageModelConfig } from './language_model.js';
+import type { MoEConfig } from './backbone.js';
+
+const context = 8;
+const cut = 4; // positions 0..cut−1 must not see positions cut..7
+const a = Int32Array.from({ length: 2 * context }, (_, i) => (i * 5 + 1) % 12);
+const b = a.map((id, i) => (i % context >= cut ? (id + 7) % 12 : id));
+
+async function prefixLogits(moe: MoEConfig, ids: Int32Array, training: boolean): Promise<Float32Array> {
+  // A fresh model per pass: routers with state (biases, λ, noise generators) start equal.
+  const config: LanguageModelConfig = { vocab: 12, context, layers: 2, modelDim: 8, heads: 2, ffDim: 16, seed: 5, moe };
+  const model = new LanguageModel(config).train(training);
+  model.setProgress(3, 10);
+  const logits = (await (await model.forward(ids, [2, context])).data()) as Float32Array;
+  const out: number[] = [];
+  for (let row = 0; row < 2; row++) out.push(...logits.slice(row * context * 12, (row * context + cut) * 12));
+  return Float32Array.from(out);
+}
+
+describeEachBackend('declared causality in the language model', () => {
+  const cases: Array<[string, MoEConfig, 'yes' | 'evaluation' | 'no']> = routerNames().map((strategy) => [strategy, { experts: 4, router: { strategy } }, routerInfo(strategy)?.causal ?? 'no']);
+  cases.push(['MoE++ (zero-computation experts)', { experts: 4, zeroComputation: {} }, 'yes']);
+  for (const [name, moe, causal] of cases) {
+    if (causal === 'no') continue;
+    for (const training of causal === 'yes' ? [true, false] : [false]) {
+      it(`${name} (${training ? 'training' : 'evaluation'})`, async () => {
+        expect(Array.from(await prefixLogits(moe, b, training))).toEqual(Array.from(await prefixLogits(moe, a, training)));
+      });
+    }
+  }
+  it('every built-in strategy documents its causality', () => {
+    for (const name of routerNames()) expect(routerInfo(name)?.causal, name).toMatch(/^(yes|evaluation|no)$/);
+  });
+}, ['cpu']);
