@@ -4,12 +4,13 @@
  * 28×28 in patches.
  */
 import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets/node';
-import { LanguageModel, SequenceClassifier, VisionTransformer, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { LanguageModel, SequenceClassifier, VisionTransformer, fineGrainedSizes, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { UsageError } from './args.js';
 import { noGrad, type Module } from '@smoe/tensor';
 import type { DatasetName, RunSettings } from './settings.js';
 
 /** Strategies whose k the demo's --top-k sets; the others keep their paper's default (Switch 1, GShard 2, VQ 1…). */
-const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized']);
+const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized', 'dselectK', 'remoe']);
 
 /**
  * The codebook options of the demo's `vqmoe` preset (override with --router-options): the
@@ -26,8 +27,23 @@ export function moeConfig(s: RunSettings): MoEConfig | null {
   // codes used by fewer than 2 tokens per batch; without both it collapses to one code
   // (measured: code perplexity 1.0 of 8 after 100 steps on the default run).
   if (s.router === 'vqmoe') return { ...base, vq: { regime: 'mixed', router: { strategy: 'vq', ...vqmoeCodebook, ...s.routerOptions } } } as MoEConfig;
+  // Soft MoE: slots mixing all patches of an image; the ViT only (the LM refuses it: not causal).
+  if (s.router === 'softMoE') return { ...base, soft: { ...s.routerOptions } } as MoEConfig;
+  // MoE++: null, copy and constant experts beside the FFN experts, top-k over both, gating residual.
+  if (s.router === 'moepp') return { ...base, zeroComputation: { topK: s.topK, ...s.routerOptions } } as MoEConfig;
   if (s.router === 'smoe') return { ...base, router: { strategy: 'tokenChoice', topK: 2, weighting: 'softmaxTopK', ...s.routerOptions } } as MoEConfig;
-  const router = { strategy: s.router, ...(takesTopK.has(s.router) ? { topK: s.topK } : {}), ...s.routerOptions };
+  // DeepSeekMoE: fine-grained experts (granularity m) and shared experts at the coarse model's
+  // active parameters; the deepseek preset adds DeepSeek-V3's sigmoid, auxiliary-loss-free gate.
+  const deepseek = s.router === 'deepseek';
+  const granularity = s.expertGranularity ?? (deepseek ? 4 : 1);
+  const sharedExperts = s.sharedExperts ?? (deepseek ? 1 : 0);
+  const strategy = deepseek ? 'auxiliaryLossFree' : s.router;
+  if (granularity > 1 || sharedExperts > 0) {
+    if (!takesTopK.has(strategy) || !Number.isInteger(s.topK)) throw new UsageError(`--expert-granularity and --shared-experts need a router with an integer --top-k (${[...takesTopK].join(', ')}, deepseek); got ${s.router} with top-k ${s.topK}`);
+    const fine = fineGrainedSizes({ experts: s.experts, expertDim: s.ffDim, topK: s.topK, granularity, sharedExperts });
+    return { experts: fine.experts, expertDim: fine.expertDim, sharedExperts: fine.sharedExperts, router: { strategy, topK: fine.topK, ...s.routerOptions } } as MoEConfig;
+  }
+  const router = { strategy, ...(takesTopK.has(strategy) ? { topK: s.topK } : {}), ...s.routerOptions };
   return { ...base, router } as MoEConfig;
 }
 

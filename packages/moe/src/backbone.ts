@@ -14,6 +14,8 @@ import { checkBufferNames, decodeRngState, encodeRngState, underPrefix, withPref
 import { FeedForward, activations, type Activation } from './feed_forward.js';
 import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
 import { checkRouterConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
+import { SoftMoELayer, resolveSoftMoEConfig, type SoftMoEConfig } from './soft_moe.js';
+import { MoEPlusPlusLayer, resolveZeroComputationConfig, type ResolvedZeroComputationConfig, type ZeroComputationConfig } from './moe_plus_plus.js';
 import { averageStats, type RoutingStats } from './statistics.js';
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 import type { CapacityPriority } from './capacity.js';
@@ -44,6 +46,10 @@ export interface MoEConfig {
   vq?: VQMoEConfig | null;
   /** Route causally (docs/routing.md §2). Default: true in a language model, false in a ViT; false reproduces the sequence-level (leaking) rules in a decoder. */
   causalRouting?: boolean;
+  /** Soft MoE layers instead of routed ones (soft_moe.ts; not causal: ViT and encoders only). Default: absent. */
+  soft?: SoftMoEConfig | null;
+  /** MoE++ zero-computation experts beside the FFN experts (moe_plus_plus.ts). Default: absent. */
+  zeroComputation?: ZeroComputationConfig | null;
 }
 
 /** The config fields every model shares. */
@@ -63,11 +69,16 @@ export interface BackboneConfig {
 }
 
 /** A resolved MoE config: every default filled in. */
-export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null };
+export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 'soft' | 'zeroComputation'>> & {
+  selection: SelectionConfig | null;
+  vq: Required<VQMoEConfig> | null;
+  soft: Required<SoftMoEConfig> | null;
+  zeroComputation: ResolvedZeroComputationConfig | null;
+};
 export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
 
 export const backboneKeys = ['layers', 'modelDim', 'heads', 'ffDim', 'dropout', 'activation', 'moe', 'seed'];
-const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
+const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'soft', 'zeroComputation', 'causalRouting'];
 
 /**
  * Validates the shared fields of a model config (`where` names the model in errors); `causal`
@@ -102,6 +113,10 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
       },
       `${where}.moe`,
     );
+    const soft = m.soft ? resolveSoftMoEConfig(`${where}.moe`, m.soft) : null;
+    if (soft && (m.vq || m.selection || m.router || m.zeroComputation)) invalid(where, 'moe.soft', m.soft, 'no router, selection, vq or zeroComputation beside it (Soft MoE has no routing plan)');
+    const zeroComputation = m.zeroComputation ? resolveZeroComputationConfig(`${where}.moe`, m.zeroComputation, layer.experts) : null;
+    if (zeroComputation && (m.vq || m.selection || m.router)) invalid(where, 'moe.zeroComputation', m.zeroComputation, 'no router, selection or vq beside it (MoE++ routes top-k over its own gate; set zeroComputation.topK)');
     moe = {
       experts: layer.experts,
       router: checkRouterConfig(where, 'moe.router', layer.router),
@@ -115,6 +130,8 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
       selection: layer.selection,
       vq: layer.vq,
       causalRouting: layer.causalRouting,
+      soft,
+      zeroComputation,
     };
   }
   return {
@@ -131,7 +148,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
 
 /** The MoE layer config of a model's resolved `moe` section. */
 export function moeLayerConfig(moe: ResolvedMoEConfig, dim: number): MoELayerConfig {
-  const { expertDim, every: _every, ...layer } = moe;
+  const { expertDim, every: _every, soft: _soft, zeroComputation: _zero, ...layer } = moe;
   return { ...layer, dim, hidden: expertDim };
 }
 
@@ -182,11 +199,18 @@ export class Backbone extends Module {
     this.rng = new Rng(config.seed + 1);
     const { layers, modelDim, heads, ffDim, dropout, activation, moe } = config;
     const rng = options.rng;
+    if (moe?.soft && options.causal) invalid('Backbone', 'moe.soft', moe.soft, 'a non-causal model (ViT, encoder): every Soft MoE slot mixes all tokens of a sequence, future ones included');
+    let previousPlusPlus: MoEPlusPlusLayer | null = null;
     this.blocks = Array.from({ length: layers }, (_, i) => {
       const sparse = moe !== null && (i + 1) % moe.every === 0;
-      const ffn = sparse
-        ? new MoELayer(moeLayerConfig(moe, modelDim), { rng })
-        : new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
+      let ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
+      if (!sparse) ffn = new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
+      else if (moe.soft) ffn = new SoftMoELayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.soft }, { rng });
+      else if (moe.zeroComputation) {
+        ffn = new MoEPlusPlusLayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.zeroComputation }, { rng });
+        ffn.follow(previousPlusPlus);
+        previousPlusPlus = ffn;
+      } else ffn = new MoELayer(moeLayerConfig(moe, modelDim), { rng });
       return new TransformerBlock({ dim: modelDim, heads, ffn, causal: options.causal, dropout, rng });
     });
     this.finalNormGain = init.ones([modelDim]);
@@ -208,15 +232,20 @@ export class Backbone extends Module {
     return layerNorm(h, this.finalNormGain, this.finalNormBias);
   }
 
+  /** Every mixture-of-experts layer (routed or Soft MoE) with its block index. */
+  mixtureLayers(): Array<{ layer: number; moe: MoELayer | SoftMoELayer | MoEPlusPlusLayer }> {
+    return this.blocks.flatMap((b, layer) => (b.mixture ? [{ layer, moe: b.mixture }] : []));
+  }
+
   /** The sum of the MoE layers' auxiliary losses after a forward pass (null if none). */
   auxLoss(): Tensor | null {
-    const losses = this.moeLayers().flatMap(({ moe }) => (moe.auxLoss ? [moe.auxLoss] : []));
+    const losses = this.mixtureLayers().flatMap(({ moe }) => (moe.auxLoss ? [moe.auxLoss] : []));
     return losses.length ? losses.reduce((a, b) => a.add(b)) : null;
   }
 
   /** Per-layer routing statistics after a forward pass. */
   routing(): Array<{ layer: number; stats: RoutingStats }> {
-    return this.moeLayers().flatMap(({ layer, moe }) => (moe.lastStats ? [{ layer, stats: moe.lastStats }] : []));
+    return this.mixtureLayers().flatMap(({ layer, moe }) => (moe.lastStats ? [{ layer, stats: moe.lastStats }] : []));
   }
 
   /** Switches every VQMoE layer's regime. */
