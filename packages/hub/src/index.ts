@@ -15,3 +15,4 @@ export {
 export { openSafetensors, readableDTypes, type ReadableDType, type SafetensorsFile, type TensorEntry } from './safetensors_reader.js';
 export { loadHuggingFace, type LoadedCheckpoint, type LoadOptions } from './load.js';
 export { saveHuggingFace, type SaveOptions, type SavedCheckpoint } from './save.js';
+export { loadTokenizer, type HubTokenizer, type EncodeOptions } from './tokenizer.js';
