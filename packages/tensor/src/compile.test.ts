@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, getBackend, NotCompilableError, noGrad, Rng, scalar, Tensor, type Operand } from './index.js';
-import { crossEntropy, dropout, embedding, gelu, layerNorm, matmul, topk, mapElementwise } from './index.js';
+import { crossEntropy, dropout, embedding, gelu, indexSelect, layerNorm, matmul, topk, mapElementwise } from './index.js';
 import { randn, ones, zeros, tensor } from './creation.js';
 import { describeEachBackend, maxAbsDiff } from './testing.js';
 
@@ -139,6 +139,51 @@ describeEachBackend('compile', (backend) => {
     expect(Number.isFinite(await loss.item())).toBe(true);
     await expect(w.grad!.data()).rejects.toThrow(/inside a compiled step that did not keep it; return it from the step/);
     expect(() => w.grad!.add(1)).toThrow(/did not keep it/);
+  });
+});
+
+describeEachBackend('compile with hostReads: split', (backend) => {
+  it('runs a step with host decisions as parts, with the eager results and one plan per part', async () => {
+    // routing-like host bookkeeping: the top expert of each row is read on the host and its rows
+    // are gathered with host-made indices, as the MoE layers' dispatch does
+    const make = () => {
+      const rng = new Rng(11);
+      const w = randn([WIDTH, 4], 0.3, { rng, requiresGrad: true });
+      const v = randn([WIDTH, WIDTH], 0.1, { rng, requiresGrad: true });
+      const step = async (x: Tensor) => {
+        w.grad = null;
+        v.grad = null;
+        const scores = matmul(x, w);
+        const top = (await topk(scores, 1).indices.data()) as Int32Array;
+        const rows = Int32Array.from(top.keys()).filter((r) => top[r] % 2 === 0);
+        const picked = indexSelect(matmul(x, v), 0, tensor(rows, [rows.length], { dtype: 'int32' }));
+        const loss = picked.square().mean().add(scores.softmax().max());
+        loss.backward();
+        noGrad(() => {
+          w.assign(w.sub(w.grad!.mul(0.1)));
+          v.assign(v.sub(v.grad!.mul(0.1)));
+        });
+        return { loss, rows: rows.length };
+      };
+      return { w, v, step };
+    };
+    const eager = make();
+    const compiled = make();
+    const step = compile(compiled.step, { state: () => [compiled.w, compiled.v], hostReads: 'split' });
+    let compilations = 0;
+    for (let s = 0; s < 3; s++) {
+      const x = randn([64, WIDTH], 1, { rng: new Rng(20 + s) });
+      const want = await eager.step(x);
+      const got = await step.run(x);
+      expect(got.rows).toBe(want.rows);
+      expect(maxAbsDiff(await got.loss.data(), await want.loss.data())).toBeLessThan(tolerance(backend));
+      expect(maxAbsDiff(await compiled.w.data(), await eager.w.data())).toBeLessThan(tolerance(backend));
+      expect(maxAbsDiff(await compiled.v.data(), await eager.v.data())).toBeLessThan(tolerance(backend));
+      expect(step.parts).toBe(2);
+      if (s === 0) compilations = step.compilations;
+    }
+    // the rows kept change with the data; where their count repeats, the plans are reused
+    expect(step.compilations).toBeLessThanOrEqual(compilations + 4);
   });
 });
 

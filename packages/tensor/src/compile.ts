@@ -2,7 +2,7 @@
  * compile: a training step (or any function of tensors) as ONE plan of kernels, in the spirit
  * of `tf.function` and `jax.jit`.
  *
- *   const step = compile((tokens, targets) => { …forward, loss.backward(), optimizer… ; return { loss } },
+ *   const step = compile((tokens, targets) => { …forward, loss.backward(), optimizer…; return { loss } },
  *                        { state: () => [...params, ...optimizerState] });
  *   const { loss } = await step.run(tokens, targets);   // one plan run, one readback
  *
@@ -23,9 +23,11 @@
  *   'generic', the recorded kernels one after another.
  *
  * A step that reads values computed inside it on the host (`t.data()`, `item()`, host
- * bookkeeping on routing indices) throws `NotCompilableError` naming the op; run it eagerly.
- * Tensors computed inside a step and neither returned nor listed in `state` are not kept:
- * reading them afterwards throws.
+ * bookkeeping on routing indices) throws `NotCompilableError` naming the op; run it eagerly —
+ * or compile it with `hostReads: 'split'`: each host read then runs the part recorded so far
+ * as one plan (keeping its values) and recording goes on, so a step with host decisions runs as
+ * a few fused parts (`parts`) with exactly the eager results. Tensors computed in the last part
+ * and neither returned nor listed in `state` are not kept: reading them afterwards throws.
  */
 import { flatten, getBackend, type Backend, type CompiledKernel, type KernelShortcut } from './backend.js';
 import { settleStorage, Tensor } from './tensor.js';
@@ -34,9 +36,6 @@ import { openRecording, Recording, TracedValues, type HostValues, type RecordedS
 /** Which executor ran a compiled step's plan. */
 export type ExecutorKind = 'fused-threaded' | 'fused-sync' | 'fused-encoder' | 'generic';
 
-/** What a step returns: a tensor, an array of tensors, or an object of tensors. */
-export type StepOutputs = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
-
 /** Options of `compile`. */
 export interface CompileOptions {
   /**
@@ -44,7 +43,14 @@ export interface CompileOptions {
    * those the step replaced are read back and given their new values. Default: none.
    */
   state?: () => Iterable<Tensor>;
-  /** How many plans (distinct kernel sequences) to keep compiled; the oldest is released first. Default 4. */
+  /**
+   * What a host read of a value computed inside the step does: 'error' throws
+   * `NotCompilableError` naming the op (the default); 'split' runs the part recorded so far
+   * as one plan, keeping its values, and records the rest as the next part — a step with host
+   * decisions (routing bookkeeping, a loss check) then runs as a few fused parts.
+   */
+  hostReads?: 'error' | 'split';
+  /** How many plans (distinct kernel sequences) to keep compiled; the oldest is released first. Default 32. */
   maxPlans?: number;
 }
 
@@ -57,49 +63,68 @@ interface Plan {
 }
 
 /** Compiles `step` (see the file header); `run` it like the function itself. */
-export function compile<Args extends unknown[], Out extends StepOutputs>(
-  step: (...args: Args) => Out | Promise<Out>,
-  options: CompileOptions = {},
-): CompiledStep<Args, Out> {
+export function compile<Args extends unknown[], Out>(step: (...args: Args) => Out | Promise<Out>, options: CompileOptions = {}): CompiledStep<Args, Out> {
   return new CompiledStep(step, options);
 }
 
-/** A compiled step: `run` records, compiles on a new kernel sequence, and executes the plan. */
-export class CompiledStep<Args extends unknown[], Out extends StepOutputs> {
+/** A compiled step: `run` records, compiles on a new kernel sequence, and executes the plans. */
+export class CompiledStep<Args extends unknown[], Out> {
   private readonly plans = new Map<string, Plan>();
   private readonly maxPlans: number;
   private last: Plan | undefined;
-  /** Number of plans compiled so far: stays 1 while the step's kernel sequence does not change. */
+  /** Number of plans compiled so far: stays fixed once every part of the step has run once. */
   compilations = 0;
+  /** Number of plans the last run executed: 1 unless host reads split it. */
+  parts = 0;
 
   constructor(
     private readonly step: (...args: Args) => Out | Promise<Out>,
     private readonly options: CompileOptions,
   ) {
-    const maxPlans = options.maxPlans ?? 4;
+    const maxPlans = options.maxPlans ?? 32;
     if (!(Number.isInteger(maxPlans) && maxPlans >= 1)) throw new Error(`compile: maxPlans = ${maxPlans} is invalid; allowed: an integer ≥ 1`);
+    if (options.hostReads !== undefined && options.hostReads !== 'error' && options.hostReads !== 'split') {
+      throw new Error(`compile: hostReads = ${String(options.hostReads)} is invalid; allowed: 'error' or 'split'`);
+    }
     this.maxPlans = maxPlans;
   }
 
-  /** The executor of the last run (undefined before the first). */
+  /** The executor of the last run's last plan (undefined before the first). */
   get executorKind(): ExecutorKind | undefined {
     return this.last?.executorKind;
   }
 
-  /** Why the last run's plan is not fused (null when it is, or before the first run). */
+  /** Why the last run's last plan is not fused (null when it is, or before the first run). */
   get fallbackReason(): string | null {
     return this.last?.fallbackReason ?? null;
   }
 
-  /** Runs the step: resolves to what the step returns, with its values computed. */
+  /**
+   * Runs the step: resolves to what it returns, with the values of the tensors in it (at its
+   * top level, or in a top-level array or object) computed.
+   */
   async run(...args: Args): Promise<Out> {
     const state = () => [...(this.options.state?.() ?? [])];
     // a state tensor still being computed by an eager kernel is awaited now: its array is an input
     const before = state();
     await Promise.all(before.map(async (t) => settle(t, await (t.values as HostValues))));
     const saved = before.map((t) => t.values);
-    const recording = new Recording();
-    const close = openRecording(recording);
+    this.parts = 0;
+    let recording = new Recording();
+    let close = openRecording(recording);
+    let pending: Promise<void> = Promise.resolve();
+    const split = (): Promise<void> => {
+      const part = recording;
+      close();
+      recording = new Recording();
+      recording.split = split;
+      close = openRecording(recording);
+      const done = pending.then(() => this.execute(part, part.placeholders.map((_, step) => step)));
+      for (const placeholder of part.placeholders) placeholder.materialized = done.then(() => placeholder.values!);
+      pending = done;
+      return done;
+    };
+    if (this.options.hostReads === 'split') recording.split = split;
     let out: Out;
     try {
       out = await this.step(...args);
@@ -110,30 +135,34 @@ export class CompiledStep<Args extends unknown[], Out extends StepOutputs> {
     } finally {
       close();
     }
-    const kept = [...outputTensors(out), ...state()].filter((t) => t.values instanceof TracedValues);
-    const outputSteps = [...new Set(kept.map((t) => (t.values as TracedValues).step))];
-    if (outputSteps.length > 0) {
-      const backend = getBackend();
-      const key = `${backend.name}:${backend.async}|${recording.signature()}|out ${outputSteps.join(',')}`;
-      let plan = this.plans.get(key);
-      if (!plan) {
-        plan = backend.name === 'cpu' || backend.name === 'headlessgl' ? new GenericPlan(recording.steps, outputSteps, `the ${backend.name} backend has no fused executor`) : new FusedPlan(backend, recording.steps, outputSteps);
-        this.compilations++;
-        this.plans.set(key, plan);
-        if (this.plans.size > this.maxPlans) {
-          const [oldest, released] = this.plans.entries().next().value as [string, Plan];
-          this.plans.delete(oldest);
-          released.destroy();
-        }
-      }
-      const inputs = await Promise.all(recording.inputs);
-      for (const { input, check } of recording.checks) check(inputs[input]);
-      const results = await plan.execute(inputs);
-      this.last = plan;
-      const byStep = new Map(outputSteps.map((s, i) => [s, results[i]]));
-      for (const t of kept) settleStorage(t, byStep.get((t.values as TracedValues).step)!);
-    }
+    await pending;
+    const kept = [...outputTensors(out), ...state()].map((t) => t.values).filter((v): v is TracedValues => v instanceof TracedValues && v.recording === recording);
+    await this.execute(recording, [...new Set(kept.map((v) => v.step))]);
     return out;
+  }
+
+  /** Runs one recording's plan (compiled on first sight of its kernel sequence), keeping `outputs`. */
+  private async execute(recording: Recording, outputs: number[]): Promise<void> {
+    if (outputs.length === 0) return;
+    const backend = getBackend();
+    const key = `${backend.name}:${backend.async}|${recording.signature()}|out ${outputs.join(',')}`;
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = backend.name === 'cpu' ? new GenericPlan(recording.steps, outputs, 'the cpu backend has no fused executor') : new FusedPlan(backend, recording.steps, outputs);
+      this.compilations++;
+      this.plans.set(key, plan);
+      if (this.plans.size > this.maxPlans) {
+        const [oldest, released] = this.plans.entries().next().value as [string, Plan];
+        this.plans.delete(oldest);
+        released.destroy();
+      }
+    }
+    const inputs = await Promise.all(recording.inputs);
+    for (const { input, check } of recording.checks) check(inputs[input]);
+    const results = await plan.execute(inputs);
+    this.last = plan;
+    this.parts++;
+    outputs.forEach((step, i) => (recording.placeholders[step].values = results[i]));
   }
 
   /** Releases every compiled plan. */
@@ -147,12 +176,12 @@ function settle(t: Tensor, values: HostValues): void {
   if (values instanceof Float32Array) settleStorage(t, values);
 }
 
-function outputTensors(out: StepOutputs): Tensor[] {
+/** The tensors in a step's result: itself, or those at the top level of an array or object. */
+function outputTensors(out: unknown): Tensor[] {
   if (out instanceof Tensor) return [out];
-  if (Array.isArray(out)) return [...(out as readonly Tensor[])];
-  const values = Object.values(out as Record<string, unknown>);
-  for (const v of values) if (!(v instanceof Tensor)) throw new Error(`compile: a step must return a tensor, an array or an object of tensors; got ${typeof v}`);
-  return values as Tensor[];
+  if (Array.isArray(out)) return out.filter((v): v is Tensor => v instanceof Tensor);
+  if (out && typeof out === 'object') return Object.values(out).filter((v): v is Tensor => v instanceof Tensor);
+  return [];
 }
 
 /** The recorded kernels one after another, outputs kept where later steps read them. */

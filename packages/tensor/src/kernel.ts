@@ -98,7 +98,14 @@ function recordLaunch(recording: Recording, spec: Launch, inputs: ReadonlyArray<
       guards.set(guard, v);
       return guard;
     });
-    values = spec.prepare(guarded).map((a) => guards.get(a) ?? a);
+    try {
+      values = spec.prepare(guarded).map((a) => guards.get(a) ?? a);
+    } catch (error) {
+      if (!(error instanceof NotCompilableError && error.op === spec.op) || !recording.split) throw error;
+      // a step that may split: run what is recorded so far, then this kernel alone on its values
+      const inputs = spec.inputs;
+      return recording.split().then(async () => run(spec, await Promise.all(inputs.map((input) => (input instanceof Float32Array ? input : (input.values as HostValues))))));
+    }
   }
   const args = values.map((v) => (v instanceof Float32Array && v.length === 0 ? ONE : v));
   // a promise's length is its tensor's size (a prepared input is always an array)
@@ -132,8 +139,9 @@ export function afterInputs<T>(inputs: readonly Tensor[], fn: (arrays: Float32Ar
   const values = inputs.map((t) => t.values);
   for (const v of values) {
     if (v instanceof TracedValues) {
-      if (activeRecording() === v.recording) throw new NotCompilableError(op);
-      throw staleError(v, op);
+      if (activeRecording() !== v.recording) throw staleError(v, op);
+      if (!v.recording.split) throw new NotCompilableError(op);
+      return v.recording.split().then(() => afterInputs(inputs, fn, op));
     }
   }
   const host = values as HostValues[];

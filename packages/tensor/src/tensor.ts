@@ -11,7 +11,7 @@
  */
 import { getBackend } from './backend.js';
 import { formatShape, sizeOf } from './shape.js';
-import { activeRecording, NotCompilableError, staleError, TracedValues } from './trace.js';
+import { activeRecording, NotCompilableError, readTraced, staleError, TracedValues } from './trace.js';
 
 /** Element types. */
 export type DType = 'float32' | 'int32';
@@ -117,21 +117,30 @@ export class Tensor {
     return !isPromise(this.storage) && !(this.storage instanceof TracedValues);
   }
 
-  /** The storage, for ops: an array, or a promise of one. Never mutate it. */
+  /** The storage, for ops: an array, or a promise of one (or a compiled step's placeholder). Never mutate it. */
   get values(): Storage {
-    return this.storage;
+    const storage = this.storage;
+    if (storage instanceof TracedValues) {
+      if (storage.values) return (this.storage = storage.values);
+      if (storage.materialized) return storage.materialized;
+    }
+    return storage;
   }
 
   /** Reads the values (a copy): `Float32Array` for float32, `Int32Array` for int32. */
   async data(): Promise<Float32Array | Int32Array> {
-    const values = await hostStorage(this.storage, 't.data()');
+    const storage = this.values;
+    const values = await (storage instanceof TracedValues ? readTraced(storage, 't.data()') : storage);
     this.storage = values;
     return this.dtype === 'int32' ? Int32Array.from(values) : values.slice();
   }
 
   /** Reads the values synchronously; throws on an asynchronous backend before they are computed. */
   dataSync(): Float32Array | Int32Array {
-    const values = hostStorage(this.storage, 't.dataSync()');
+    const values = this.values;
+    if (values instanceof TracedValues) {
+      throw activeRecording() === values.recording ? new NotCompilableError(`t.dataSync() on the result of '${values.op}'`) : staleError(values, 't.dataSync()');
+    }
     if (isPromise(values)) {
       throw new Error(`dataSync: the values of this ${formatShape(this.shape)} tensor are still being computed on backend '${getBackend().name}'; use 'await t.data()'`);
     }
@@ -188,16 +197,6 @@ export class Tensor {
   toString(): string {
     return `Tensor(${formatShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
-}
-
-/**
- * The storage of a tensor whose values the host is about to read; throws for a placeholder of
- * a compiled step (`NotCompilableError` while that step is recorded).
- */
-function hostStorage(storage: Storage, reader: string): Float32Array | Promise<Float32Array> {
-  if (!(storage instanceof TracedValues)) return storage;
-  if (activeRecording() === storage.recording) throw new NotCompilableError(`${reader} on the result of '${storage.op}'`);
-  throw staleError(storage, reader);
 }
 
 /** @internal Gives a tensor the values a compiled step computed for its placeholder. */

@@ -23,6 +23,11 @@ export class NotCompilableError extends Error {
 
 /** Storage of a tensor a recorded step computes: a placeholder until the plan has run. */
 export class TracedValues {
+  /** The values, once the plan that computes them has run and kept them. */
+  values: Float32Array | undefined;
+  /** While a split-off part of the step runs (see `Recording.split`): its values, when it has. */
+  materialized: Promise<Float32Array> | undefined;
+
   constructor(
     /** The op that computes it. */
     readonly op: string,
@@ -65,8 +70,13 @@ export class Recording {
   readonly inputs: HostValues[] = [];
   readonly checks: InputCheck[] = [];
   private readonly inputIndex = new Map<HostValues, number>();
-  /** False once the recording is closed: its placeholders then belong to a finished step. */
-  open = true;
+  /** The placeholder of each step's output. */
+  readonly placeholders: TracedValues[] = [];
+  /**
+   * Set when host reads may split the step: runs what is recorded so far as one plan, keeping
+   * every output, and continues in a new recording. Absent: host reads throw NotCompilableError.
+   */
+  split: (() => Promise<void>) | undefined;
 
   /** The binding of one kernel argument, adding a host array as a new input on first use. */
   bind(values: HostValues | TracedValues, op: string): Binding {
@@ -86,7 +96,9 @@ export class Recording {
   /** Appends one kernel call; returns the placeholder of its output. */
   add(step: RecordedStep, length: number): TracedValues {
     this.steps.push(step);
-    return new TracedValues(step.op, length, this, this.steps.length - 1);
+    const placeholder = new TracedValues(step.op, length, this, this.steps.length - 1);
+    this.placeholders.push(placeholder);
+    return placeholder;
   }
 
   /**
@@ -110,9 +122,20 @@ export function openRecording(recording: Recording): () => void {
   if (active) throw new Error('compile: a compiled step is already being recorded; compiled steps cannot run inside one another');
   active = recording;
   return () => {
-    recording.open = false;
     if (active === recording) active = undefined;
   };
+}
+
+/**
+ * The values of a placeholder the host wants to read: those of a part of the step already run,
+ * or, in the recording open now, those of the part recorded so far once `split` has run it.
+ */
+export function readTraced(values: TracedValues, reader: string): Promise<Float32Array> {
+  if (values.values) return Promise.resolve(values.values);
+  if (values.materialized) return values.materialized;
+  if (active !== values.recording) throw staleError(values, reader);
+  if (!values.recording.split) throw new NotCompilableError(`${reader} on the result of '${values.op}'`);
+  return values.recording.split().then(() => values.values!);
 }
 
 /** The error for reading a placeholder outside the step that computed it. */
