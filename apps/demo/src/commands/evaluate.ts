@@ -69,7 +69,7 @@ export async function runEvaluation(from: string, options: { dataset?: DatasetNa
     return { checkpoint: path, dataset, split: options.split, clean, corrupted, corruption: c };
   }
   if (model instanceof SequenceClassifier) {
-    const settings = { ...s, context: Math.min(s.context, model.config.body.context) };
+    const settings = s;
     const clean = await evaluateClassifier(model, options.split, settings, s.evalSize);
     const corrupted = c
       ? await evaluateClassifier(model, options.split, settings, s.evalSize, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), c, seed + i)))
