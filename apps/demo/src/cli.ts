@@ -22,6 +22,7 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (process.env.SMOE_BACKEND === '') delete process.env.SMOE_BACKEND; // set but empty: as if unset
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(usage());

@@ -268,3 +268,10 @@ it('stops a diverging run (a far too high learning rate) with the last good chec
   expect(lines.filter((l) => l.startsWith('warning: training is diverging: '))).toHaveLength(1);
   await expect(train(new TinyRegressor(), new RegressionData(), { ...options, divergence: { lossFactor: 0.5 } })).rejects.toThrow(/divergence: lossFactor = 0\.5 is invalid; allowed: a number in \(1, Infinity\]/);
 });
+
+it('passes progress options to the bar: plain lines on a given stream', async () => {
+  const written: string[] = [];
+  const stream = { isTTY: true, write: (text: string) => void written.push(text) };
+  await train(new TinyRegressor(), new RegressionData(), { optimizer: new SGD({ lr: 0.01 }), steps: 4, log: () => undefined, progress: { tty: false, stream, every: 2 } });
+  expect(written.map((line) => line.replace(/ loss.*/s, ''))).toEqual(['train 2/4  50%', 'train 4/4 100%']);
+});

@@ -1,0 +1,10 @@
+const orig = process.stderr.write.bind(process.stderr);
+const origWarn = console.warn, origLog = console.log, origErr = console.error;
+(process.stderr as any).write = (c: any, ...r: any[]) => orig('[JS-STDERR] ' + String(c), ...r);
+console.warn = (...a: any[]) => origErr('[console.warn]', ...a);
+console.error = (...a: any[]) => origErr('[console.error]', ...a);
+console.log = (...a: any[]) => origLog('[console.log]', ...a);
+const { setBackend } = await import('@smoe/tensor/node');
+const b = await setBackend(process.argv[2] ?? 'auto');
+origLog('backend', b.name);
+process.exit(0);
