@@ -10,9 +10,9 @@ import { applyCheckpoint, fileStorage, listCheckpoints, prepareRunFolder, readCh
 import { UsageError } from './args.js';
 import { scheduleTotal, type RunSettings } from './settings.js';
 
-/** Selects the backend named by --backend ('auto': the fastest measured here). */
+/** Selects the backend named by --backend ('auto': SMOE_BACKEND when set, else the fastest measured here). */
 export async function useBackend(name: string): Promise<string> {
-  const backend = await setBackend(name);
+  const backend = await setBackend(name === 'auto' ? process.env.SMOE_BACKEND || 'auto' : name);
   return backend.name;
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +15,18 @@ import { readCheckpoint } from '@smoe/trainer/node';
 
 const root = resolve(__dirname, '../../..');
 function demo(...args: string[]) {
-  return spawnSync(process.execPath, ['--conditions=@smoe/source', '--import', 'tsx', join(root, 'apps/demo/src/cli.ts'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, SMOE_BACKEND: 'cpu' } });
+  return demoWith({ SMOE_BACKEND: 'cpu' }, ...args);
+}
+/** Runs the CLI in a child process (asynchronously, so the test worker stays responsive). */
+function demoWith(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=@smoe/source', '--import', 'tsx', join(root, 'apps/demo/src/cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 // A model small enough to train in seconds on 2 cores.
@@ -72,19 +83,19 @@ describe('flags and settings', () => {
 });
 
 describe('the CLI', () => {
-  it('prints help and exits 0', () => {
-    const r = demo('pretrain', '--help');
+  it('prints help and exits 0', async () => {
+    const r = await demo('pretrain', '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--router/);
     expect(r.stdout).toMatch(/--steps <number> +optimizer steps \[default: 1200\]/);
   });
-  it('exits 2 with a clear message on an unknown command, option or router', () => {
-    expect(demo('pretrian').stderr).toMatch(/unknown command 'pretrian'/);
-    const r = demo('pretrain', '--router', 'magic');
+  it('exits 2 with a clear message on an unknown command, option or router', async () => {
+    expect((await demo('pretrian')).stderr).toMatch(/unknown command 'pretrian'/);
+    const r = await demo('pretrain', '--router', 'magic');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/router \(--router\) = "magic"/);
-    expect(demo('finetune').stderr).toMatch(/--from <checkpoint or run folder> is required/);
-    expect(demo('eval', '--from', '/no/such/run').stderr).toMatch(/no such file or run folder/);
+    expect((await demo('finetune')).stderr).toMatch(/--from <checkpoint or run folder> is required/);
+    expect((await demo('eval', '--from', '/no/such/run')).stderr).toMatch(/no such file or run folder/);
   });
 });
 
@@ -116,6 +127,22 @@ describe('end to end (tiny model)', () => {
     for (const [name, p] of a.parameters) expect(Array.from(p.data), name).toEqual(Array.from(b.parameters.get(name)!.data));
     expect(JSON.parse(readFileSync(join(extended, 'summary.json'), 'utf8')).settings).toMatchObject({ steps: 6, scheduleSteps: 4, warmup: 0 });
   });
+
+  it('--no-progress prints plain progress lines, as help says', async () => {
+    const flags = ['--steps', '4', '--batch', '2', '--context', '16', '--layers', '1', '--model-dim', '16', '--heads', '2', '--ff-dim', '16', '--experts', '4', '--eval-every', '2', '--eval-size', '200', '--warmup', '0'];
+    const r = await demo('pretrain', ...flags, '--out', join(dir, 'plain'), '--no-progress');
+    expect(r.status).toBe(0);
+    expect(r.stderr.match(/^train [1-4]\/4 +\d+% loss [\d.]+/gm)?.length).toBe(4);
+    expect(r.stderr).not.toMatch(/\r|█/);
+  }, 120_000);
+
+  it('with SMOE_BACKEND empty (as unset) and the auto backend, says at most one line about WebGPU drivers', async () => {
+    const r = await demoWith({ SMOE_BACKEND: '' }, 'eval', '--from', out, '--eval-size', '300', '--batch', '2');
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/artificially reduced|vkCreateInstance|unknown backend/);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('webgpu:')).length).toBeLessThanOrEqual(1);
+    expect(r.stdout).toMatch(/clean: +\d\.\d+ bits\/char/);
+  }, 120_000);
 
   it('evaluates clean and corrupted, fine-tunes on SpamAssassin, and writes a report', async () => {
     const e = await runEvaluation(out, { split: 'validation', evalSize: 300, batch: 2, corruption: { kind: 'substitution', severity: 5 } });
