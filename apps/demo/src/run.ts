@@ -95,7 +95,8 @@ export async function claimRunFolder(settings: RunSettings, log: (line: string) 
     await prepareRunFolder(storage, { resume: settings.resume, overwrite: settings.overwrite && !settings.resume });
   } catch (error) {
     await storage.close();
-    throw error instanceof TrainerError ? new UsageError(`--out: ${error.message.replace(/^train: /, '')}`) : error;
+    const cli = (message: string) => message.replace(/^train: /, '').replace('pass resume: true to continue it, overwrite: true to start it over, or choose another out', 'pass --resume to continue it, --overwrite to start it over, or choose another --out');
+    throw error instanceof TrainerError ? new UsageError(`--out: ${cli(error.message)}`) : error;
   }
   return storage;
 }
