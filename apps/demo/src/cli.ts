@@ -35,7 +35,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code; // no process.exit: the process ends by itself (a WebGPU device is released when idle)
+  },
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`error: ${error.message}\n`);
