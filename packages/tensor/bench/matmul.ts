@@ -86,14 +86,20 @@ async function variants(): Promise<Variant[]> {
   return list;
 }
 
-/** Runs the contenders in turn, round after round, so all see the same load; returns each one's median in ms. */
+/**
+ * Runs the contenders in turn, round after round, so all see the same load — each round starts
+ * with the next contender, so none always runs first; returns each one's median in ms.
+ */
 async function compare(contenders: (() => Promise<unknown>)[], warmup: number, count: number): Promise<number[]> {
   for (let i = 0; i < warmup; i++) {
     for (const run of contenders) await run();
   }
   const samples = contenders.map((): number[] => []);
   for (let i = 0; i < count; i++) {
-    for (const [j, run] of contenders.entries()) samples[j].push(await time(run));
+    for (let turn = 0; turn < contenders.length; turn++) {
+      const j = (i + turn) % contenders.length;
+      samples[j].push(await time(contenders[j]));
+    }
   }
   return samples.map(median);
 }
