@@ -36,7 +36,9 @@ function runFiltered(argv: string[]): Promise<number> {
 const argv = process.argv.slice(2);
 const filter = !process.env[FILTERED_CHILD] && !process.env.SMOE_DEBUG && mayTouchWebGPU(argv);
 (filter ? runFiltered(argv) : runCommand(argv)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code; // no process.exit: the process ends by itself (a WebGPU device is released when idle)
+  },
   (error: unknown) => {
     const { code, message } = failure(error);
     process.stderr.write(`error: ${message}\n`);

@@ -1,64 +1,159 @@
 /**
- * Small SVG charts for the HTML report: line charts (loss curves), bar charts (expert load) and
- * a heat map (routing map: tokens × layers coloured by expert). No dependencies.
+ * The report's charts: Vega-Lite specifications (https://vega.github.io/vega-lite/) rendered to
+ * SVG in Node by Vega, with no browser and no canvas, so report.html is one self-contained file
+ * that opens anywhere. Every chart has axis titles and a legend; several runs share one chart,
+ * told apart by colour (and the curve by dash), so runs can be compared at a glance.
+ *
+ * - `lineChart`: curves over training steps (loss, learning rate, expert-load CV).
+ * - `expertLoadChart`: tokens routed to each expert, one panel per MoE layer (and per run), the
+ *   count written above each bar.
+ * - `routingMapChart`: each character of a sample, per MoE layer, coloured by its top-1 expert,
+ *   with the character drawn in its cell and a legend of experts.
  */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-
-/** A color for series or expert `i`. */
-export function color(i: number): string {
-  if (i < PALETTE.length) return PALETTE[i];
-  return `hsl(${(i * 137.5) % 360} 60% 55%)`;
+/** One point of a curve: which run, which curve (e.g. 'train', 'validation'), step, value. */
+export interface CurvePoint {
+  run: string;
+  curve: string;
+  step: number;
+  value: number;
 }
 
-function tick(y: number): string {
-  return Math.abs(y) >= 0.01 || y === 0 ? y.toFixed(2) : y.toExponential(1);
+/** Tokens routed to one expert of one MoE layer of one run. */
+export interface ExpertLoad {
+  run: string;
+  layer: number;
+  expert: number;
+  tokens: number;
 }
 
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** One character of the routing-map sample: its position, the character, and the expert each layer chose. */
+export interface RoutedCharacter {
+  run: string;
+  layer: number;
+  position: number;
+  character: string;
+  expert: number;
 }
 
-/** A line chart of named series of [x, y] points. */
-export function lineChart(title: string, series: Record<string, Array<[number, number]>>, width = 640, height = 260): string {
-  const all = Object.values(series).flat();
-  if (all.length === 0) return `<p>${escape(title)}: no data</p>`;
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]).filter(Number.isFinite);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs) || 1];
-  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  const pad = 40;
-  const sx = (x: number): number => pad + ((x - x0) / (x1 - x0 || 1)) * (width - 2 * pad);
-  const sy = (y: number): number => height - pad - ((y - y0) / (y1 - y0 || 1)) * (height - 2 * pad);
-  const lines = Object.entries(series).map(([name, pts], i) => {
-    const d = pts.filter((p) => Number.isFinite(p[1])).map((p, j) => `${j ? 'L' : 'M'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join('');
-    return `<path d="${d}" fill="none" stroke="${color(i)}" stroke-width="1.5"/><text x="${width - pad}" y="${14 + 14 * i}" text-anchor="end" fill="${color(i)}" font-size="12">${escape(name)}</text>`;
-  });
-  const axes = `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#999"/>`;
-  const labels = `<text x="${pad}" y="${height - 10}" font-size="11">${x0}</text><text x="${width - pad}" y="${height - 10}" font-size="11" text-anchor="end">${x1}</text><text x="4" y="${sy(y1) + 4}" font-size="11">${tick(y1)}</text><text x="4" y="${sy(y0)}" font-size="11">${tick(y0)}</text>`;
-  return `<figure><figcaption>${escape(title)}</figcaption><svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${axes}${labels}${lines.join('')}</svg></figure>`;
+const font = 'system-ui, sans-serif';
+const config = { font, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 }, view: { stroke: '#ddd' } };
+
+/** Renders a Vega-Lite specification to an SVG string. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
 
-/** A bar chart of values (e.g. the load of each expert). */
-export function barChart(title: string, values: readonly number[], width = 320, height = 160): string {
-  const max = Math.max(...values, 1e-9);
-  const bw = (width - 20) / Math.max(values.length, 1);
-  const bars = values.map((v, i) => {
-    const h = (v / max) * (height - 30);
-    return `<rect x="${10 + i * bw}" y="${height - 20 - h}" width="${Math.max(bw - 2, 1)}" height="${h}" fill="${color(i)}"><title>expert ${i}: ${v.toFixed(4)}</title></rect>`;
-  });
-  return `<figure><figcaption>${escape(title)}</figcaption><svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${bars.join('')}<line x1="10" y1="${height - 20}" x2="${width - 10}" y2="${height - 20}" stroke="#999"/></svg></figure>`;
+/** `<figure>` with a caption around an SVG chart. */
+export function figure(caption: string, svg: string): string {
+  return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${svg}</figure>`;
 }
 
-/** A routing map: one row per layer, one cell per character, coloured by its top-1 expert. */
-export function routingMap(title: string, text: string, experts: readonly Int32Array[]): string {
-  const cell = 12;
-  const rows = experts.map((row, layer) =>
-    Array.from(row, (e, i) => `<rect x="${60 + i * cell}" y="${20 + layer * (cell + 4)}" width="${cell - 1}" height="${cell}" fill="${e < 0 ? '#eee' : color(e)}"><title>'${escape(text[i] ?? '')}' → expert ${e}</title></rect>`).join('') +
-    `<text x="0" y="${30 + layer * (cell + 4)}" font-size="11">layer ${layer}</text>`,
-  );
-  const chars = Array.from(text, (c, i) => `<text x="${60 + i * cell + 2}" y="12" font-size="10" font-family="monospace">${escape(c === ' ' ? '·' : c)}</text>`).join('');
-  const width = 70 + text.length * cell;
-  const height = 30 + experts.length * (cell + 4);
-  return `<figure><figcaption>${escape(title)}</figcaption><svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${chars}${rows.join('')}</svg></figure>`;
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * Curves over training steps. One run: one colour per curve. Several runs: one colour per run
+ * and one dash per curve. `yTitle` names the quantity and its unit; `zero` keeps 0 on the axis.
+ */
+export function lineChart(points: readonly CurvePoint[], yTitle: string, options: { zero?: boolean; width?: number } = {}): TopLevelSpec {
+  const runOrder = inOrder(points.map((p) => p.run));
+  const curveOrder = inOrder(points.map((p) => p.curve));
+  const runs = runOrder.length;
+  const curves = curveOrder.length;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config,
+    width: options.width ?? 640,
+    height: 240,
+    data: { values: points.filter((p) => Number.isFinite(p.value)).map((p) => ({ ...p, key: `${p.run} · ${p.curve}` })) },
+    mark: { type: 'line', strokeWidth: 1.6, point: points.length <= 40 },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'training step', axis: { tickCount: 8 } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: options.zero ?? false }, axis: { format: '~g' } },
+      color: runs > 1 ? { field: 'run', type: 'nominal', title: 'run', scale: { domain: runOrder } } : { field: 'curve', type: 'nominal', title: 'curve', scale: { domain: curveOrder } },
+      ...(runs > 1 && curves > 1 ? { strokeDash: { field: 'curve', type: 'nominal', title: 'curve', scale: { domain: curveOrder } } } : {}),
+      detail: { field: 'key', type: 'nominal' },
+      tooltip: [
+        { field: 'run', type: 'nominal' },
+        { field: 'curve', type: 'nominal' },
+        { field: 'step', type: 'quantitative' },
+        { field: 'value', type: 'quantitative', format: '.4~g' },
+      ],
+    },
+  };
+}
+
+/** Tokens per expert as bars with their counts, one panel per MoE layer; several runs side by side. */
+export function expertLoadChart(loads: readonly ExpertLoad[]): TopLevelSpec {
+  const runOrder = inOrder(loads.map((l) => l.run));
+  const runs = runOrder.length;
+  const experts = new Set(loads.map((l) => l.expert)).size;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config,
+    data: { values: loads.map((l) => ({ ...l, layerTitle: `MoE layer ${l.layer}` })) },
+    facet: {
+      row: { field: 'layerTitle', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } },
+      ...(runs > 1 ? { column: { field: 'run', type: 'nominal', title: 'run', sort: runOrder, header: { labelFontSize: 12 } } } : {}),
+    },
+    spec: {
+      width: Math.max(160, Math.min(480, experts * 28)),
+      height: 120,
+      encoding: {
+        x: { field: 'expert', type: 'ordinal', title: 'expert', axis: { labelAngle: 0 } },
+        y: { field: 'tokens', type: 'quantitative', title: 'tokens routed', axis: { format: 'd', tickMinStep: 1 } },
+      },
+      layer: [
+        { mark: { type: 'bar', color: '#4e79a7' }, encoding: { tooltip: [{ field: 'expert' }, { field: 'tokens' }] } },
+        { mark: { type: 'text', dy: -6, fontSize: 10 }, encoding: { text: { field: 'tokens', type: 'quantitative' } } },
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+/** The routing map: positions × MoE layers, each cell coloured by the character's top-1 expert and showing the character. */
+export function routingMapChart(cells: readonly RoutedCharacter[]): TopLevelSpec {
+  const runOrder = inOrder(cells.map((c) => c.run));
+  const runs = runOrder.length;
+  const positions = new Set(cells.map((c) => c.position)).size;
+  const rows = new Set(cells.map((c) => c.layer)).size;
+  const values = cells.map((c) => ({ ...c, shown: c.character === ' ' ? '·' : c.character === '\n' ? '↵' : c.character, expertName: c.expert < 0 ? 'dropped' : `expert ${c.expert}` }));
+  const expertNames = [...new Set(cells.map((c) => c.expert))].sort((a, b) => a - b).map((e) => (e < 0 ? 'dropped' : `expert ${e}`));
+  const inner = {
+    width: positions * 13,
+    height: rows * 18,
+    encoding: {
+      x: { field: 'position', type: 'ordinal' as const, title: 'character of the sample', axis: { labels: false, ticks: false } },
+      y: { field: 'layer', type: 'ordinal' as const, title: 'MoE layer' },
+    },
+    layer: [
+      {
+        mark: { type: 'rect' as const },
+        encoding: {
+          color: { field: 'expertName', type: 'nominal' as const, title: 'top-1 expert', sort: expertNames, scale: { domain: expertNames, scheme: 'tableau20' } },
+          tooltip: [{ field: 'character' }, { field: 'layer' }, { field: 'expertName', title: 'expert' }],
+        },
+      },
+      { mark: { type: 'text' as const, fontSize: 10, font: 'monospace', color: '#111' }, encoding: { text: { field: 'shown', type: 'nominal' as const } } },
+    ],
+  };
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config, data: { values } };
+  const facet = { row: { field: 'run', type: 'nominal', title: null, sort: runOrder, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } };
+  return runs > 1 ? ({ ...base, facet, spec: inner } as TopLevelSpec) : ({ ...base, ...inner } as TopLevelSpec);
+}
+
+/** The distinct values in order of first appearance (the order the runs were given in). */
+function inOrder(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }

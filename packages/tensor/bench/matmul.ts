@@ -15,14 +15,24 @@
  * over 8 groups, an [n, n] weight per group; tfjs has no grouped product, so its column there is
  * a dense [n, n] × [n, n] matMul of the same work.
  *
+ * With BENCH_CONSUMER=<folder> (a consumer install made by `node --import tsx
+ * scripts/consumer.ts <folder>`: the packed packages installed with npm), one more line per size
+ * for `matmul`, `"backend":"consumer"`: the installed @smoe/tensor on threaded webasm, alternated
+ * round by round with this monorepo's threaded webasm and tfjs, with `monorepoGflops` and
+ * `ratioToMonorepo` beside it — npm users should get the monorepo's speed.
+ *
  * Environment: BENCH_SIZES=128,256,512  BENCH_BACKENDS=webasm,webasm-1t,cpu,webgpu
- * BENCH_ROUNDS=7  BENCH_OPS=matmul,groupedMatmul. Run: `pnpm bench` (here or at the root).
+ * BENCH_ROUNDS=7  BENCH_OPS=matmul,groupedMatmul  BENCH_CONSUMER=<folder>.
+ * Run: `pnpm bench` (here or at the root).
  */
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { groupedMatmul, installWebGPU, isBackendAvailable, matmul, Rng, setBackend, Tensor, type BackendName } from '../src/node.js';
 import { matmulPlan } from '../src/ops/matmul.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
+type TensorModule = typeof import('../src/node.js');
 const require = createRequire(import.meta.url);
 
 interface Variant {
@@ -76,19 +86,51 @@ async function variants(): Promise<Variant[]> {
   return list;
 }
 
-/** Alternates smoe and tfjs runs; returns both medians in ms. */
-async function compare(smoe: () => Promise<unknown>, tfjs: () => Promise<unknown>, warmup: number, count: number): Promise<[number, number]> {
+/**
+ * Runs the contenders in turn, round after round, so all see the same load — each round starts
+ * with the next contender, so none always runs first; returns each one's median in ms.
+ */
+async function compare(contenders: (() => Promise<unknown>)[], warmup: number, count: number): Promise<number[]> {
   for (let i = 0; i < warmup; i++) {
-    await smoe();
-    await tfjs();
+    for (const run of contenders) await run();
   }
-  const a: number[] = [];
-  const b: number[] = [];
+  const samples = contenders.map((): number[] => []);
   for (let i = 0; i < count; i++) {
-    a.push(await time(smoe));
-    b.push(await time(tfjs));
+    for (let turn = 0; turn < contenders.length; turn++) {
+      const j = (i + turn) % contenders.length;
+      samples[j].push(await time(contenders[j]));
+    }
   }
-  return [median(a), median(b)];
+  return samples.map(median);
+}
+
+/** The @smoe/tensor that npm installed into BENCH_CONSUMER's folder, or undefined when unset. */
+async function loadConsumer(): Promise<TensorModule | undefined> {
+  const folder = process.env.BENCH_CONSUMER;
+  if (!folder) return undefined;
+  const entry = join(resolve(folder), 'node_modules/@smoe/tensor/dist/node.js');
+  try {
+    return (await import(pathToFileURL(entry).href)) as TensorModule;
+  } catch (error) {
+    throw new Error(`BENCH_CONSUMER=${folder}: cannot load ${entry} (${(error as Error).message}); make the install with 'node --import tsx scripts/consumer.ts ${folder}'`);
+  }
+}
+
+/** A tfjs matMul of two [n, n] matrices, read back and freed: the reference every row is timed against. */
+function tfjsMatmul(tf: Tf, av: Float32Array, bv: Float32Array, n: number): { run: () => Promise<void>; dispose: () => void } {
+  const ta = tf.tensor2d(av, [n, n]);
+  const tb = tf.tensor2d(bv, [n, n]);
+  return {
+    run: async () => {
+      const c = tf.matMul(ta, tb);
+      await c.data();
+      c.dispose();
+    },
+    dispose: () => {
+      ta.dispose();
+      tb.dispose();
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -106,20 +148,9 @@ async function main(): Promise<void> {
         const bv = rng.normalArray(n * n);
         const a = new Tensor(av, [n, n]);
         const b = new Tensor(bv, [n, n]);
-        const ta = tf.tensor2d(av, [n, n]);
-        const tb = tf.tensor2d(bv, [n, n]);
-        const [ms, tfMs] = await compare(
-          () => matmul(a, b).data(),
-          async () => {
-            const c = tf.matMul(ta, tb);
-            await c.data();
-            c.dispose();
-          },
-          warmup,
-          count,
-        );
-        ta.dispose();
-        tb.dispose();
+        const reference = tfjsMatmul(tf, av, bv, n);
+        const [ms, tfMs] = await compare([() => matmul(a, b).data(), reference.run], warmup, count);
+        reference.dispose();
         line('matmul', v, n, matmulPlan(n, n, n), flops / ms / 1e6, flops / tfMs / 1e6, ms, tfMs, info);
       }
       if (ops.includes('groupedMatmul')) {
@@ -135,12 +166,14 @@ async function main(): Promise<void> {
         const tx = tf.tensor2d(xv, [n, n]);
         const tw = tf.tensor2d(wv.subarray(0, n * n), [n, n]);
         const [ms, tfMs] = await compare(
-          () => groupedMatmul(x, w, g).data(),
-          async () => {
-            const c = tf.matMul(tx, tw);
-            await c.data();
-            c.dispose();
-          },
+          [
+            () => groupedMatmul(x, w, g).data(),
+            async () => {
+              const c = tf.matMul(tx, tw);
+              await c.data();
+              c.dispose();
+            },
+          ],
           warmup,
           count,
         );
@@ -150,14 +183,36 @@ async function main(): Promise<void> {
       }
     }
   }
+  const consumer = await loadConsumer();
+  if (consumer && ops.includes('matmul')) {
+    const variant: Variant = { label: 'consumer', backend: 'webasm', threads: true };
+    await setBackend('webasm');
+    await consumer.setBackend('webasm');
+    for (const n of sizes) {
+      const av = rng.normalArray(n * n);
+      const bv = rng.normalArray(n * n);
+      const a = new Tensor(av, [n, n]);
+      const b = new Tensor(bv, [n, n]);
+      const ca = new consumer.Tensor(av, [n, n]);
+      const cb = new consumer.Tensor(bv, [n, n]);
+      const reference = tfjsMatmul(tf, av, bv, n);
+      const [ms, monorepoMs, tfMs] = await compare([() => consumer.matmul(ca, cb).data(), () => matmul(a, b).data(), reference.run], 3, rounds);
+      reference.dispose();
+      const flops = 2 * n * n * n;
+      line('matmul', variant, n, matmulPlan(n, n, n), flops / ms / 1e6, flops / tfMs / 1e6, ms, tfMs, info, {
+        monorepoGflops: round(flops / monorepoMs / 1e6),
+        ratioToMonorepo: round(monorepoMs / ms, 3),
+      });
+    }
+  }
   process.exit(0);
 }
 
-function line(bench: string, v: Variant, n: number, path: string | null, gflops: number, tfjs: number, ms: number, tfMs: number, info: object): void {
+function line(bench: string, v: Variant, n: number, path: string | null, gflops: number, tfjs: number, ms: number, tfMs: number, info: object, extra: object = {}): void {
   console.log(
     JSON.stringify({
       bench,
-      backend: v.backend,
+      backend: v.label === 'consumer' ? 'consumer' : v.backend,
       threads: v.backend === 'webasm' ? v.threads : undefined,
       n,
       path: path ?? undefined,
@@ -167,6 +222,7 @@ function line(bench: string, v: Variant, n: number, path: string | null, gflops:
       ms: round(ms, 3),
       tfjsWasmMs: round(tfMs, 3),
       tfjsWasm: info,
+      ...extra,
     }),
   );
 }

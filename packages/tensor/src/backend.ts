@@ -9,7 +9,11 @@
  * - `webasm`     gpu.js WebAssembly + f32x4 SIMD. With `threads` (the default) kernels run under
  *                the async contract, which lets gpu.js split large kernels across its worker pool.
  * - `webgpu`     gpu.js WGSL compute shaders; always asynchronous. Needs `navigator.gpu`
- *                (in Node, import `@smoe/tensor/node` first, which provides it).
+ *                (in Node, import `@smoe/tensor/node` first, which provides it). The device is
+ *                released when no kernel has been in flight for `idleReleaseMs`, and when the
+ *                backend is replaced, and acquired again on the next kernel: in Node a live
+ *                Dawn device keeps the process running (and busy), so a script that used WebGPU
+ *                could never end by itself otherwise.
  *
  * The user-facing contract is the same on all of them: ops return tensors at once, and reading
  * values (`await t.data()`) is the one awaited step.
@@ -17,7 +21,7 @@
 import gpujs from '@smoe/gpu.js';
 import type { IKernelRunShortcut, IGPUSettings, IPipelineRunShortcut, IPipelineSettings, PipelineFunction } from '@smoe/gpu.js';
 
-const { GPU } = gpujs;
+const { GPU, WebGPUContext } = gpujs as typeof gpujs & { WebGPUContext: { destroy(): Promise<void> } };
 type GPUInstance = InstanceType<typeof GPU>;
 
 /** The backends smoe can run on. */
@@ -42,6 +46,11 @@ export type KernelShortcut = IKernelRunShortcut;
 export interface BackendOptions {
   /** webasm only: run kernels under the async contract so gpu.js may use its worker pool. Default true. */
   threads?: boolean;
+  /**
+   * webgpu only: milliseconds with no kernel in flight after which the device is released (its
+   * kernels are dropped and recompiled on next use). Default 1000; at least 0.
+   */
+  idleReleaseMs?: number;
 }
 
 /** A live backend: the gpu.js instance and its compiled kernels. */
@@ -49,15 +58,22 @@ export class Backend {
   readonly name: BackendName;
   /** True when kernels return promises (webgpu, threaded webasm). */
   readonly async: boolean;
-  private readonly gpu: GPUInstance;
+  private gpu: GPUInstance;
   private readonly kernels = new Map<string, CompiledKernel>();
   private readonly shortcuts = new Map<string, KernelShortcut>();
+  private readonly idleReleaseMs: number;
+  private inFlight = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(name: BackendName, options: BackendOptions = {}) {
     this.name = name;
     const threads = options.threads ?? true;
     this.async = name === 'webgpu' || (name === 'webasm' && threads);
     this.gpu = new GPU({ mode: name } as IGPUSettings);
+    this.idleReleaseMs = options.idleReleaseMs ?? 1000;
+    if (!(this.idleReleaseMs >= 0)) {
+      throw new Error(`Backend: idleReleaseMs must be a number of milliseconds ≥ 0, got ${options.idleReleaseMs}`);
+    }
   }
 
   /** Number of kernels compiled so far (one per op, shape and backend). */
@@ -106,6 +122,7 @@ export class Backend {
           return isPromiseLike(result) ? result.then(flatten) : flatten(result);
         };
       }
+      if (this.name === 'webgpu') compiled = this.trackIdle(compiled);
       this.kernels.set(key, compiled);
     }
     return compiled;
@@ -126,10 +143,53 @@ export class Backend {
     return this.gpu.createPipeline(fn, settings);
   }
 
-  /** Releases every compiled kernel and the gpu.js instance (worker pool, device). */
-  destroy(): void {
+  /** Counts a webgpu kernel's runs in flight; the last one to settle arms the release timer. */
+  private trackIdle(run: CompiledKernel): CompiledKernel {
+    return (...args) => {
+      clearTimeout(this.idleTimer);
+      this.inFlight++;
+      const settle = (): void => {
+        if (--this.inFlight > 0) return;
+        clearTimeout(this.idleTimer);
+        this.idleTimer = setTimeout(() => this.releaseDevice(), this.idleReleaseMs);
+        // the timer alone never holds the process (the device does, until released)
+        (this.idleTimer as { unref?: () => void }).unref?.();
+      };
+      let result: ReturnType<CompiledKernel>;
+      try {
+        result = run(...args);
+      } catch (error) {
+        settle();
+        throw error;
+      }
+      if (isPromiseLike<Float32Array>(result)) {
+        result.then(settle, settle);
+      } else {
+        settle();
+      }
+      return result;
+    };
+  }
+
+  /** webgpu: drops the compiled kernels and destroys the shared device; the next kernel acquires a fresh one. */
+  private releaseDevice(): void {
+    if (this.inFlight > 0) return;
+    const old = this.gpu;
     this.kernels.clear();
     this.shortcuts.clear();
+    this.gpu = new GPU({ mode: this.name } as IGPUSettings);
+    // the shared device is forgotten at once (a kernel compiled from now on acquires a new one)
+    // and destroyed, with the old instance's kernels and buffers, when its promise settles
+    void WebGPUContext.destroy();
+    void old.destroy();
+  }
+
+  /** Releases every compiled kernel and the gpu.js instance (worker pool, device). */
+  destroy(): void {
+    clearTimeout(this.idleTimer);
+    this.kernels.clear();
+    this.shortcuts.clear();
+    if (this.name === 'webgpu') void WebGPUContext.destroy();
     void this.gpu.destroy();
   }
 }

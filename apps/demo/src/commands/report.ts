@@ -1,10 +1,15 @@
 /**
- * report: an HTML page for a run folder — training and validation loss curves, the learning
- * rate, per-expert load, and a routing map (each character of a validation sample coloured by
- * the expert each layer sends it to). Written to <run>/report.html.
+ * report: an HTML page for one run folder or several overlaid — the settings as a table (the
+ * rows where runs differ marked), the results, training and validation loss, the learning rate
+ * and the expert-load coefficient of variation over steps, the tokens each expert receives per
+ * MoE layer, and a routing map (each character of a validation sample coloured by the expert
+ * each layer sends it to). Charts are Vega-Lite rendered to SVG (../svg.ts).
+ *
+ *   pnpm demo report --from runs/pretrain          → runs/pretrain/report.html
+ *   pnpm demo report runs/a runs/b --out cmp.html  → one page, the runs overlaid
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { textCorpus, type CorpusName } from '@smoe/datasets/node';
 import { LanguageModel } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
@@ -12,73 +17,219 @@ import { noGrad } from '@smoe/tensor';
 import { readMetrics, writeFileAtomic } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { loadModel, useBackend } from '../run.js';
-import { barChart, lineChart, routingMap } from '../svg.js';
+import { writeStudyReport } from './compare.js';
+import { escapeHtml, expertLoadChart, figure, lineChart, renderSvg, routingMapChart, type CurvePoint, type ExpertLoad, type RoutedCharacter } from '../svg.js';
 import { tokenizer } from '../tasks.js';
 
 const flags: FlagSpecs = {
-  from: { type: 'string', help: 'run folder (required)' },
+  from: { type: 'string', help: 'run folder (several: give them as arguments, report runA runB …)' },
+  out: { type: 'string', help: 'HTML file to write (default: <run>/report.html for one run, report.html here for several)' },
   backend: { type: 'string', help: 'auto | cpu | webasm | webgpu' },
+  readme: { type: 'string', help: "a study folder (from 'compare'): also replace the block between <!-- study:begin --> and <!-- study:end --> in this markdown file with the study's tables" },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+/** What the report reads from one run folder. */
+interface RunData {
+  name: string;
+  folder: string;
+  curves: { loss: CurvePoint[]; lr: CurvePoint[]; loadCv: CurvePoint[] };
+  settings: Record<string, unknown>;
+  results: Record<string, number | string>;
+  loads: ExpertLoad[];
+  routing: RoutedCharacter[];
+  /** Why the routing panels are missing, when they are. */
+  routingNote?: string;
 }
 
-/** Builds the report of the run in `out`; returns the HTML path. */
-export async function buildReport(out: string): Promise<string> {
-  const metricsFile = join(out, 'metrics.jsonl');
-  if (!existsSync(metricsFile)) throw new UsageError(`report: ${out} has no metrics.jsonl; give a run folder written by pretrain or finetune`);
-  const lines = readMetrics(metricsFile);
-  const trainLines = lines.filter((l) => l.type === 'train');
-  const evalLines = lines.filter((l) => l.type === 'eval');
-  const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
-  const series: Record<string, Array<[number, number]>> = { 'train loss': trainLines.map((l) => [l.step, num(l.loss)]) };
-  if (evalLines.some((l) => typeof l.loss === 'number')) series['validation loss'] = evalLines.map((l) => [l.step, num(l.loss)]);
-  const sections: string[] = [lineChart('Loss (nats per token)', series), lineChart('Learning rate', { lr: trainLines.map((l) => [l.step, num(l.lr)]) })];
-  if (trainLines.some((l) => typeof l['routing.loadCv'] === 'number')) {
-    sections.push(lineChart('Expert-load coefficient of variation (lower is more balanced)', { 'load CV': trainLines.map((l) => [l.step, num(l['routing.loadCv'])]) }));
-  }
-  const summaryFile = join(out, 'summary.json');
-  const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>) : undefined;
-  try {
-    const { model } = await loadModel(out);
-    if (model instanceof LanguageModel && model.config.moe) {
-      const dataset = ((summary?.settings as { dataset?: string } | undefined)?.dataset ?? 'moby-dick') as CorpusName;
-      const sample = textCorpus(dataset === 'sotu' ? 'sotu' : 'moby-dick', 'validation').slice(1000, 1000 + Math.min(model.config.context, 96));
-      const ids = tokenizer.encode(sample);
-      model.eval();
-      await noGrad(() => model.forward(ids, [1, ids.length]));
-      const maps: Int32Array[] = [];
-      for (const { layer, moe } of model.body.moeLayers()) {
-        if (!moe.lastPlan) continue;
-        maps.push(await topExpert(moe.lastPlan));
-        sections.push(barChart(`Layer ${layer}: tokens per expert on this sample`, Array.from(moe.lastPlan.counts)));
-      }
-      sections.push(routingMap('Routing map: the top-1 expert of each character, per MoE layer', sample, maps));
+function finite(value: unknown): number {
+  return typeof value === 'number' ? value : NaN;
+}
+
+/** Numbers and strings of a summary, one level of nesting flattened (`validation.bitsPerCharacter`); settings excluded. */
+function flattenResults(summary: Record<string, unknown>): Record<string, number | string> {
+  const results: Record<string, number | string> = {};
+  for (const [key, value] of Object.entries(summary)) {
+    if (key === 'settings' || key === 'command') continue;
+    if (typeof value === 'number' || typeof value === 'string') results[key] = value;
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [inner, v] of Object.entries(value)) if (typeof v === 'number' || typeof v === 'string') results[`${key}.${inner}`] = v;
     }
-  } catch (error) {
-    sections.push(`<p>Routing map unavailable: ${escape((error as Error).message)}</p>`);
   }
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>smoe run ${escape(out)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1000px}figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head>
-<body><h1>smoe run: ${escape(out)}</h1>
-${summary ? `<h2>Summary</h2><pre>${escape(JSON.stringify(summary, null, 2))}</pre>` : ''}
-<h2>Training</h2>${sections.join('\n')}
-</body></html>\n`;
-  const path = join(out, 'report.html');
+  return results;
+}
+
+/** Expert loads and the routing map of a language model on a validation sample. */
+async function routingOf(run: string, folder: string, settings: Record<string, unknown>): Promise<{ loads: ExpertLoad[]; routing: RoutedCharacter[]; note?: string }> {
+  const { model } = await loadModel(folder);
+  if (!(model instanceof LanguageModel) || !model.config.moe) {
+    return { loads: [], routing: [], note: 'the routing panels are drawn for MoE language models; this run is another kind of model' };
+  }
+  const dataset = (settings.dataset ?? 'moby-dick') as CorpusName;
+  const sample = textCorpus(dataset === 'sotu' ? 'sotu' : 'moby-dick', 'validation').slice(1000, 1000 + Math.min(model.config.context, 96));
+  const ids = tokenizer.encode(sample);
+  model.eval();
+  await noGrad(() => model.forward(ids, [1, ids.length]));
+  const loads: ExpertLoad[] = [];
+  const routing: RoutedCharacter[] = [];
+  const characters = Array.from(sample);
+  for (const { layer, moe } of model.body.moeLayers()) {
+    if (!moe.lastPlan) continue;
+    Array.from(moe.lastPlan.counts).forEach((tokens, expert) => loads.push({ run, layer, expert, tokens }));
+    const top = await topExpert(moe.lastPlan);
+    top.forEach((expert, position) => routing.push({ run, layer, position, character: characters[position] ?? '', expert }));
+  }
+  return { loads, routing };
+}
+
+async function readRun(folder: string, name: string): Promise<RunData> {
+  const metricsFile = join(folder, 'metrics.jsonl');
+  if (!existsSync(metricsFile)) throw new UsageError(`report: ${folder} has no metrics.jsonl; give a run folder written by pretrain or finetune`);
+  const lines = readMetrics(metricsFile);
+  const train = lines.filter((l) => l.type === 'train');
+  const evaluations = lines.filter((l) => l.type === 'eval' && typeof l.loss === 'number');
+  const point = (curve: string, step: number, value: unknown): CurvePoint => ({ run: name, curve, step, value: finite(value) });
+  const curves = {
+    loss: [...train.map((l) => point('train', l.step, l.loss)), ...evaluations.map((l) => point('validation', l.step, l.loss))],
+    lr: train.map((l) => point('learning rate', l.step, l.lr)),
+    loadCv: train.filter((l) => typeof l['routing.loadCv'] === 'number').map((l) => point('load CV', l.step, l['routing.loadCv'])),
+  };
+  const summaryFile = join(folder, 'summary.json');
+  const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>) : {};
+  const settings = (summary.settings ?? {}) as Record<string, unknown>;
+  let routing: Awaited<ReturnType<typeof routingOf>>;
+  try {
+    routing = await routingOf(name, folder, settings);
+  } catch (error) {
+    routing = { loads: [], routing: [], note: `routing panels unavailable: ${(error as Error).message}` };
+  }
+  return { name, folder, curves, settings, results: flattenResults(summary), loads: routing.loads, routing: routing.routing, routingNote: routing.note };
+}
+
+/** Short, distinct names for the runs: folder names, or full paths where two folder names clash. */
+function runNames(folders: readonly string[]): string[] {
+  const names = folders.map((f) => basename(resolve(f)));
+  return names.map((name, i) => (names.indexOf(name) !== names.lastIndexOf(name) ? folders[i] : name));
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return '—';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toPrecision(4).replace(/\.?0+$/, '');
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** A table with one row per key and one column per run; rows where the runs differ are marked. */
+function table(caption: string, rowTitle: string, runs: readonly RunData[], rowsOf: (run: RunData) => Record<string, unknown>): string {
+  const keys = [...new Set(runs.flatMap((run) => Object.keys(rowsOf(run))))];
+  if (keys.length === 0) return '';
+  const header = `<tr><th scope="col">${escapeHtml(rowTitle)}</th>${runs.map((r) => `<th scope="col">${escapeHtml(r.name)}</th>`).join('')}</tr>`;
+  const body = keys.map((key) => {
+    const cells = runs.map((run) => formatValue(rowsOf(run)[key]));
+    const differs = runs.length > 1 && new Set(cells).size > 1;
+    return `<tr${differs ? ' class="differs"' : ''}><th scope="row">${escapeHtml(key)}</th>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  });
+  return `<table><caption>${escapeHtml(caption)}</caption><thead>${header}</thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/**
+ * Builds the report of one run folder, or of several overlaid; returns the HTML path. The page
+ * goes to `options.output`, else `<run>/report.html` (one run) or `report.html` here (several).
+ */
+export async function buildReport(folders: string | readonly string[], options: { output?: string } = {}): Promise<string> {
+  const list = typeof folders === 'string' ? [folders] : [...folders];
+  if (list.length === 0) throw new UsageError('report: give at least one run folder');
+  const names = runNames(list);
+  const runs: RunData[] = [];
+  for (const [i, folder] of list.entries()) runs.push(await readRun(folder, names[i]));
+
+  const several = runs.length > 1;
+  const sections: string[] = [];
+  sections.push(table(several ? 'Settings (rows where the runs differ are marked)' : 'Settings', 'setting', runs, (r) => r.settings));
+  sections.push(table('Results', 'result', runs, (r) => r.results));
+  const loss = runs.flatMap((r) => r.curves.loss);
+  sections.push('<h2>Training</h2>');
+  sections.push(figure('Loss: training (every step) and validation (every evaluation)', await renderSvg(lineChart(loss, 'loss (nats per token)'))));
+  sections.push(figure('Learning rate', await renderSvg(lineChart(runs.flatMap((r) => r.curves.lr), 'learning rate', { zero: true }))));
+  const loadCv = runs.flatMap((r) => r.curves.loadCv);
+  if (loadCv.length > 0) {
+    sections.push(figure('Expert-load coefficient of variation over the batch (0 is perfectly balanced)', await renderSvg(lineChart(loadCv, 'load CV (std / mean of tokens per expert)', { zero: true }))));
+  }
+  sections.push('<h2>Routing on a validation sample</h2>');
+  const loads = runs.flatMap((r) => r.loads);
+  if (loads.length > 0) sections.push(figure('Tokens routed to each expert, per MoE layer (the count above each bar)', await renderSvg(expertLoadChart(loads))));
+  const routing = runs.flatMap((r) => r.routing);
+  if (routing.length > 0) sections.push(figure('Routing map: each character of the sample (left to right), coloured by its top-1 expert in each MoE layer', await renderSvg(routingMapChart(routing))));
+  for (const run of runs) if (run.routingNote) sections.push(`<p class="note">${escapeHtml(run.name)}: ${escapeHtml(run.routingNote)}</p>`);
+
+  const title = `smoe ${several ? 'runs' : 'run'}: ${runs.map((r) => r.name).join(', ')}`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
+figure{margin:1.5em 0;overflow-x:auto}figcaption{font-weight:600;margin-bottom:.4em}
+table{border-collapse:collapse;margin:1em 0;font-size:14px}caption{text-align:left;font-weight:600;padding-bottom:.4em}
+th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}th[scope=row]{font-weight:500;background:#fafafa}
+td{font-variant-numeric:tabular-nums}tr.differs td,tr.differs th{background:#fff4d6}.note{color:#666}
+</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+<p>${runs.map((r) => `<code>${escapeHtml(r.name)}</code>: ${escapeHtml(resolve(r.folder))}`).join('<br>')}</p>
+${sections.join('\n')}
+</body></html>
+`;
+  const path = options.output ?? (several ? 'report.html' : join(list[0], 'report.html'));
   await writeFileAtomic(path, new TextEncoder().encode(html));
   return path;
 }
 
-/** `pnpm demo report --from <run folder>`. */
+/** Splits `report`'s arguments into run folders (bare words) and flags with their values. */
+function splitArguments(argv: readonly string[]): { folders: string[]; flagArgs: string[] } {
+  const folders: string[] = [];
+  const flagArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      folders.push(arg);
+      continue;
+    }
+    flagArgs.push(arg);
+    const spec = flags[arg.slice(2)];
+    if (spec && spec.type !== 'boolean' && !arg.includes('=') && i + 1 < argv.length) flagArgs.push(argv[++i]);
+  }
+  return { folders, flagArgs };
+}
+
+/** `pnpm demo report --from <run folder>` or `pnpm demo report <run> <run> … [--out file]`. */
 export async function report(argv: readonly string[]): Promise<void> {
-  const parsed = parseFlags('report', argv, flags);
+  const { folders, flagArgs } = splitArguments(argv);
+  const parsed = parseFlags('report', flagArgs, flags);
   if (parsed.help) {
-    process.stdout.write(helpText('report', 'Writes <run>/report.html: loss curves, expert load and a routing map.', flags));
+    process.stdout.write(
+      helpText('report', 'Writes an HTML report of one run folder, or of several overlaid: settings, results, loss curves, expert load and a routing map.', flags),
+    );
     return;
   }
-  if (typeof parsed.from !== 'string') throw new UsageError('report: --from <run folder> is required');
+  if (typeof parsed.from === 'string') folders.unshift(parsed.from);
+  if (folders.length === 0) throw new UsageError("report: give a run folder: --from <run folder>, or several as arguments ('pnpm demo report runs/a runs/b')");
+  if (folders.length === 1 && existsSync(join(folders[0], 'study.json'))) {
+    // a router study from 'compare': its tables, as markdown and HTML (and into a README)
+    const markdown = await writeStudyReport(folders[0]);
+    if (typeof parsed.readme === 'string') await replaceStudyBlock(parsed.readme, markdown, folders[0]);
+    console.log(`written: ${join(folders[0], 'study.md')}, ${join(folders[0], 'study.html')}${typeof parsed.readme === 'string' ? `, ${parsed.readme}` : ''}`);
+    return;
+  }
   await useBackend(typeof parsed.backend === 'string' ? parsed.backend : 'auto');
-  console.log(`written: ${await buildReport(parsed.from)}`);
+  console.log(`written: ${await buildReport(folders, { output: typeof parsed.out === 'string' ? parsed.out : undefined })}`);
+}
+
+/** Replaces the generated block of a markdown file with a study's tables (and the command that made them). */
+async function replaceStudyBlock(file: string, markdown: string, folder: string): Promise<void> {
+  const begin = '<!-- study:begin -->';
+  const end = '<!-- study:end -->';
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new UsageError(`report --readme ${file}: the file has no '${begin}' … '${end}' block to replace`);
+  const generated = `${begin}\n<!-- generated by 'pnpm demo report ${folder} --readme ${file}' from ${folder}/study.json and cells/; do not edit by hand -->\n\n${markdown}\n`;
+  await writeFileAtomic(file, new TextEncoder().encode(text.slice(0, from) + generated + text.slice(to)));
 }
