@@ -92,7 +92,7 @@ export async function claimRunFolder(settings: RunSettings, log: (line: string) 
   const storage = fileStorage(settings.out);
   try {
     await storage.open(log);
-    await prepareRunFolder(storage, { resume: settings.resume, overwrite: settings.overwrite && !settings.resume });
+    await prepareRunFolder(storage, { resume: settings.resume, overwrite: settings.overwrite });
   } catch (error) {
     await storage.close();
     const cli = (message: string) => message.replace(/^train: /, '').replace('pass resume: true to continue it, overwrite: true to start it over, or choose another out', 'pass --resume to continue it, --overwrite to start it over, or choose another --out');
