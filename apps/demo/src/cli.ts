@@ -6,6 +6,7 @@
  *   eval       clean and corrupted metrics of a checkpoint
  *   compare    several routers on the same data, seed and budget, as a markdown table
  *   report     an HTML report of a run folder (loss curves, expert load, routing map)
+ *   export     a run's model as a Transformers checkpoint folder (Mixtral / Qwen2-MoE / OLMoE)
  */
 import { UsageError } from './args.js';
 
@@ -15,6 +16,7 @@ const commands: Record<string, { summary: string; run: (argv: readonly string[])
   eval: { summary: 'evaluate a checkpoint, clean and under --corrupt kind:severity', run: async (a) => (await import('./commands/evaluate.js')).evaluate(a) },
   compare: { summary: 'compare routers on the same data, seed and budget (markdown table)', run: async (a) => (await import('./commands/compare.js')).compare(a) },
   report: { summary: 'write an HTML report of a run folder', run: async (a) => (await import('./commands/report.js')).report(a) },
+  export: { summary: 'write a run\'s model as a Transformers checkpoint folder (--hf OUT)', run: async (a) => (await import('./commands/export.js')).exportCommand(a) },
 };
 
 function usage(): string {

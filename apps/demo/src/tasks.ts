@@ -4,7 +4,8 @@
  * 28×28 in patches.
  */
 import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets';
-import { LanguageModel, SequenceClassifier, VisionTransformer, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { SequenceClassifier, VisionTransformer, type DecoderLanguageModelConfig, type LanguageModelBase, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { UsageError } from './args.js';
 import { noGrad, type Module } from '@smoe/tensor';
 import type { DatasetName, RunSettings } from './settings.js';
 
@@ -36,9 +37,13 @@ export function taskOf(dataset: DatasetName): 'lm' | 'spam' | 'vision' {
 
 export const tokenizer = byteTokenizer();
 
-/** A decoder LM config from settings. */
-export function languageModelConfig(s: RunSettings): LanguageModelConfig {
-  return { vocab: tokenizer.vocabSize, context: s.context, layers: s.layers, modelDim: s.modelDim, heads: s.heads, ffDim: s.ffDim, moe: moeConfig(s), seed: s.seed };
+/** A decoder LM config from settings: GPT-2 style, or Transformers' Mixtral layout (`architecture: 'mixtral'`). */
+export function languageModelConfig(s: RunSettings): LanguageModelConfig | DecoderLanguageModelConfig {
+  const common = { vocab: tokenizer.vocabSize, context: s.context, layers: s.layers, modelDim: s.modelDim, heads: s.heads, ffDim: s.ffDim, seed: s.seed };
+  if (s.architecture !== 'mixtral') return { ...common, moe: moeConfig(s) };
+  const moe = moeConfig(s);
+  if (moe?.vq) throw new UsageError("--architecture mixtral: the vqmoe preset is not a Transformers layout; use a router strategy or 'dense'");
+  return { ...common, model: 'decoderLanguageModel', moe: moe && { experts: moe.experts, expertDim: s.ffDim, router: moe.router } };
 }
 
 /** A ViT config from settings (MNIST 28×28, 10 classes; 5 for the digit tasks). */
@@ -70,7 +75,7 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Mean validation loss (nats per token) of a language model over sequential windows of `tokens`. */
-export async function evaluateLanguageModel(model: LanguageModel, tokens: Int32Array, context: number, batch: number): Promise<{ loss: number; bitsPerCharacter: number; tokens: number }> {
+export async function evaluateLanguageModel(model: LanguageModelBase, tokens: Int32Array, context: number, batch: number): Promise<{ loss: number; bitsPerCharacter: number; tokens: number }> {
   let total = 0;
   let count = 0;
   await inEvalMode(model, async () => {

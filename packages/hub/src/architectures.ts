@@ -14,7 +14,7 @@
  *              decoder_sparse_step / mlp_only_layers (their width intermediate_size)
  *   olmoe      RMSNorm on the q and k projections (q_norm, k_norm); norm_topk_prob (default false)
  */
-import type { DecoderLanguageModelConfig, JsonValue, ResolvedDecoderLanguageModelConfig } from '@smoe/moe';
+import type { DecoderLanguageModelConfig, JsonValue, ResolvedDecoderLanguageModelConfig, RouterConfig } from '@smoe/moe';
 import { isSparseLayer } from '@smoe/moe';
 import { HubError } from './errors.js';
 
@@ -150,12 +150,17 @@ export function fromHuggingFaceConfig(hf: HuggingFaceConfig, where: string): Rea
   return { architecture, config, notices };
 }
 
+/** Whether a token-choice router's top-k weights sum to 1 ('softmaxTopK' is softmax over the k, the same as renormalising). */
+function renormalizes(router: RouterConfig): boolean {
+  return (router.weighting ?? 'softmaxTopK') === 'softmaxTopK' || router.renormalize === true;
+}
+
 /** The layout a model is written in when none is asked for: the one that holds it exactly with the fewest extra tensors. */
 export function defaultArchitecture(config: ResolvedDecoderLanguageModelConfig): Architecture {
   const moe = config.moe;
   if (config.qkNorm) return 'olmoe';
   if (config.qkvBias || !moe || moe.sharedExpertDim > 0 || moe.every !== 1 || moe.denseLayers.length > 0) return 'qwen2_moe';
-  return moe.router.renormalize === true ? 'mixtral' : 'qwen2_moe';
+  return renormalizes(moe.router) ? 'mixtral' : 'qwen2_moe';
 }
 
 /** Checks that `config` can be written as `architecture` and returns its config.json. */
@@ -169,7 +174,7 @@ export function toHuggingFaceConfig(config: ResolvedDecoderLanguageModelConfig, 
   if (!moe) return refuse('the model has no MoE layers', 'these layouts are MoE models; give the config a moe section');
   const router = moe.router;
   const weighting = router.weighting ?? 'softmaxTopK';
-  const renormalize = weighting === 'softmaxTopK' || router.renormalize === true;
+  const renormalize = renormalizes(router);
   if (router.strategy !== 'tokenChoice' || !['softmax', 'softmaxTopK'].includes(weighting as string) || router.gateBias === true || !Number.isInteger(router.topK ?? 2)) {
     refuse(`the router ${JSON.stringify(router)} is not softmax top-k token choice without a gate bias`, "Transformers' routers are { strategy: 'tokenChoice', weighting: 'softmax', topK: <integer> }; train with that router (a selection rule swapped at evaluation is fine)");
   }
