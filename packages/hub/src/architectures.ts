@@ -13,6 +13,10 @@
  *   qwen2_moe  q/k/v biases; gated shared expert; norm_topk_prob (default false); dense layers by
  *              decoder_sparse_step / mlp_only_layers (their width intermediate_size)
  *   olmoe      RMSNorm on the q and k projections (q_norm, k_norm); norm_topk_prob (default false)
+ *
+ * The load-balancing loss: Transformers' load_balancing_loss_func is E·Σ_slots Σ_e f_{slot,e}·P_e,
+ * with one routing fraction per top-k slot, which is k times smoe's E·Σ_e f_e·P_e (f over all
+ * pairs, summing to 1); so balanceLossWeight = k · router_aux_loss_coef, both ways.
  */
 import type { DecoderLanguageModelConfig, JsonValue, ResolvedDecoderLanguageModelConfig, RouterConfig } from '@smoe/moe';
 import { isSparseLayer } from '@smoe/moe';
@@ -141,7 +145,7 @@ export function fromHuggingFaceConfig(hf: HuggingFaceConfig, where: string): Rea
     moe: {
       experts,
       expertDim: int(layout.expertDimKey),
-      router: { strategy: 'tokenChoice', topK, weighting: 'softmax', renormalize, balanceLossWeight: num('router_aux_loss_coef'), zLossWeight: zLoss },
+      router: { strategy: 'tokenChoice', topK, weighting: 'softmax', renormalize, balanceLossWeight: topK * num('router_aux_loss_coef'), zLossWeight: zLoss },
       sharedExpertDim: architecture === 'qwen2_moe' ? int('shared_expert_intermediate_size') : 0,
       every: architecture === 'qwen2_moe' ? int('decoder_sparse_step') : 1,
       denseLayers: (mlpOnly as number[]).filter((l) => l < layers),
@@ -192,6 +196,7 @@ export function toHuggingFaceConfig(config: ResolvedDecoderLanguageModelConfig, 
   }
   if (architecture !== 'mixtral' && config.headDim * config.heads !== config.modelDim) refuse(`headDim ${config.headDim} × heads ${config.heads} ≠ modelDim ${config.modelDim}, which only Mixtral's config (head_dim) can say`, "save as 'mixtral'");
   const layout = layouts[architecture];
+  const topK = (router.topK as number | undefined) ?? 2;
   const hf: HuggingFaceConfig = {
     architectures: [layout.className],
     model_type: architecture,
@@ -211,8 +216,10 @@ export function toHuggingFaceConfig(config: ResolvedDecoderLanguageModelConfig, 
     initializer_range: 0.02,
     use_cache: true,
     [layout.expertsKey]: moe.experts,
-    num_experts_per_tok: (router.topK as number | undefined) ?? 2,
-    router_aux_loss_coef: (router.balanceLossWeight as number | undefined) ?? 0.01,
+    num_experts_per_tok: topK,
+    router_aux_loss_coef: ((router.balanceLossWeight as number | undefined) ?? 0.01) / topK,
+    // Transformers adds the load-balancing loss to the training loss only with this set; continued training keeps it.
+    output_router_logits: true,
     torch_dtype: 'float32',
   };
   if (architecture === 'mixtral') Object.assign(hf, { head_dim: config.headDim, sliding_window: null });
