@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textCorpus, type CorpusName } from '@smoe/datasets';
-import { LanguageModel } from '@smoe/moe';
+import { LanguageModelBase } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
 import { noGrad } from '@smoe/tensor';
 import { readMetrics, writeFileAtomic } from '@smoe/trainer';
@@ -43,7 +43,7 @@ export async function buildReport(out: string): Promise<string> {
   const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>) : undefined;
   try {
     const { model } = await loadModel(out);
-    if (model instanceof LanguageModel && model.config.moe) {
+    if (model instanceof LanguageModelBase && model.config.moe) {
       const dataset = ((summary?.settings as { dataset?: string } | undefined)?.dataset ?? 'moby-dick') as CorpusName;
       const sample = textCorpus(dataset === 'sotu' ? 'sotu' : 'moby-dick', 'validation').slice(1000, 1000 + Math.min(model.config.context, 96));
       const ids = tokenizer.encode(sample);
