@@ -2,11 +2,11 @@
 // the folder back (same logits), score it with `eval --from-hf` (same loss as the run's own
 // checkpoint) and with the training-free USMoE selection swap, from the CLI too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadHuggingFace } from '@smoe/hub';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHuggingFace, saveByteTokenizer, saveHuggingFace } from '@smoe/hub';
 import { DecoderLanguageModel } from '@smoe/moe';
 import { setBackend } from '@smoe/tensor';
 import { defaultSettings } from '../src/settings.js';
@@ -16,6 +16,7 @@ import { runExport } from '../src/commands/export.js';
 import { loadModel } from '../src/run.js';
 
 const root = resolve(__dirname, '../../..');
+const softmaxTopK = (renormalize: boolean) => ({ strategy: 'tokenChoice', topK: 2, weighting: 'softmax', renormalize });
 const tiny = { steps: 4, batch: 2, context: 16, layers: 2, modelDim: 16, heads: 2, ffDim: 16, experts: 4, evalEvery: 4, evalSize: 200, checkpointEvery: 4, progress: false, backend: 'cpu', warmup: 0 };
 
 describe('export --hf and eval --from-hf', () => {
@@ -26,6 +27,7 @@ describe('export --hf and eval --from-hf', () => {
     await runPretrain({ ...defaultSettings, ...tiny, architecture: 'mixtral', out: run }, () => {});
     await setBackend('cpu');
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes a Mixtral folder with a tokenizer that loads back to the same logits', async () => {
     const r = await runExport(run, hf);
@@ -50,6 +52,27 @@ describe('export --hf and eval --from-hf', () => {
     const swapped = await runHuggingFaceEvaluation(hf, { ...options, selection: 'usmoe@1.5' });
     expect(Number.isFinite(swapped.clean.bitsPerCharacter)).toBe(true);
     expect(swapped.clean.loss).not.toBe(fromHf.clean.loss);
+  });
+
+  it('scores Qwen2-MoE and OLMoE folders too, with the USMoE swap', async () => {
+    const layouts = {
+      qwen2_moe: { qkvBias: true, ffDim: 24, moe: { experts: 4, expertDim: 16, sharedExpertDim: 20, denseLayers: [0], router: softmaxTopK(false) } },
+      olmoe: { qkNorm: true, moe: { experts: 4, expertDim: 16, router: softmaxTopK(false) } },
+    } as const;
+    for (const [layout, extra] of Object.entries(layouts)) {
+      const out = join(dir, layout);
+      const model = new DecoderLanguageModel({ vocab: 259, context: 16, layers: 2, modelDim: 32, heads: 4, kvHeads: 2, seed: 3, ...extra });
+      expect((await saveHuggingFace(model, out)).architecture).toBe(layout);
+      saveByteTokenizer(out, ['<pad>', '<bos>', '<eos>']);
+      const options = { split: 'validation' as const, evalSize: 300, batch: 2 };
+      const plain = await runHuggingFaceEvaluation(out, options);
+      const swapped = await runHuggingFaceEvaluation(out, { ...options, selection: 'usmoe@1.5' });
+      expect(plain.checkpoint).toContain(`(${layout})`);
+      // An untrained model is near uniform over its 259 tokens: about log2(259) = 8.02 bits.
+      expect(plain.clean.bitsPerToken).toBeGreaterThan(7);
+      expect(plain.clean.bitsPerToken).toBeLessThan(9);
+      expect(swapped.clean.loss).not.toBe(plain.clean.loss);
+    }
   });
 
   it('from the CLI; a GPT-2-style run is refused with what to do', () => {
