@@ -6,6 +6,7 @@
  *   eval       clean and corrupted metrics of a checkpoint
  *   compare    several routers on the same data, seed and budget, as a markdown table
  *   report     an HTML report of a run folder (loss curves, expert load, routing map)
+ *   export     a run's model as a Transformers checkpoint folder (Mixtral / Qwen2-MoE / OLMoE)
  */
 import { spawn } from 'node:child_process';
 import { failure, runCommand } from './main.js';

@@ -9,8 +9,9 @@ const commands: Record<string, { summary: string; run: (argv: readonly string[])
   pretrain: { summary: 'pre-train a MoE language model or ViT (the default command)', run: async (a) => (await import('./commands/pretrain.js')).pretrain(a) },
   finetune: { summary: 'fine-tune a checkpoint: SpamAssassin (text) or a second vision task', run: async (a) => (await import('./commands/finetune.js')).finetune(a) },
   eval: { summary: 'evaluate a checkpoint, clean and under --corrupt kind:severity', run: async (a) => (await import('./commands/evaluate.js')).evaluate(a) },
-  compare: { summary: 'compare routers on the same data, seed and budget (markdown table)', run: async (a) => (await import('./commands/compare.js')).compare(a) },
-  report: { summary: 'write an HTML report of a run folder', run: async (a) => (await import('./commands/report.js')).report(a) },
+  compare: { summary: 'the router study: routers × corpora × seeds, robustness, fine-tuning (resumable, --jobs)', run: async (a) => (await import('./commands/compare.js')).compare(a) },
+  report: { summary: 'write an HTML report of a run folder, or a compare study\'s tables', run: async (a) => (await import('./commands/report.js')).report(a) },
+  export: { summary: 'write a run\'s model as a Transformers checkpoint folder (--hf OUT)', run: async (a) => (await import('./commands/export.js')).exportCommand(a) },
 };
 
 function usage(): string {

@@ -17,9 +17,14 @@ export type DatasetName = (typeof datasetNames)[number];
 /** Router presets beyond the registered strategies: a dense model, the VQMoE layer, Soft MoE layers (vision), DeepSeekMoE, MoE++. */
 export const routerPresets = ['dense', 'vqmoe', 'smoe', 'softMoE', 'deepseek', 'moepp'] as const;
 
+/** Language-model architectures the demo trains. */
+export const architectures = ['gpt2', 'mixtral'] as const;
+
 /** Everything a training run needs. */
 export interface RunSettings {
   dataset: DatasetName;
+  /** Language model: 'gpt2' (LayerNorm, learned positions) or 'mixtral' (Transformers' Mixtral: RMSNorm, RoPE, SwiGLU; exportable with `export --hf`). */
+  architecture: (typeof architectures)[number];
   /** A registered router strategy, or 'dense' / 'vqmoe' / 'smoe'. */
   router: string;
   /** Extra options for the router strategy (JSON). */
@@ -62,6 +67,7 @@ export interface RunSettings {
 /** The embedded default: a small MoE LM on Moby Dick (token choice, top-2, 8 experts). */
 export const defaultSettings: RunSettings = {
   dataset: 'moby-dick',
+  architecture: 'gpt2',
   router: 'tokenChoice',
   routerOptions: {},
   steps: 1200,
@@ -95,6 +101,7 @@ export const defaultSettings: RunSettings = {
 /** Flags every training command takes (kebab-case of the settings). */
 export const trainingFlags: FlagSpecs = {
   router: { type: 'string', help: `router strategy: a registered one, or ${routerPresets.join(' / ')} (default tokenChoice)` },
+  architecture: { type: 'string', help: "language model: gpt2 (default) or mixtral (Transformers' Mixtral layout, for 'export --hf')", choices: architectures },
   'router-options': { type: 'string', help: 'JSON object of extra router options, e.g. \'{"alpha":0.3}\'' },
   dataset: { type: 'string', help: 'data set', choices: datasetNames },
   steps: { type: 'number', help: 'optimizer steps' },
@@ -161,6 +168,7 @@ export function validateSettings(s: RunSettings): RunSettings {
     if (!ok) fail(k, v, `a number ${positive ? '>' : '≥'} ${min}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}`);
   };
   if (!(datasetNames as readonly string[]).includes(s.dataset)) fail('dataset', s.dataset, datasetNames.join(', '));
+  if (!(architectures as readonly string[]).includes(s.architecture)) fail('architecture', s.architecture, architectures.join(', '));
   const routers = [...routerPresets, ...routerNames()];
   if (!routers.includes(s.router)) fail('router', s.router, routers.join(', '));
   if (typeof s.routerOptions !== 'object' || s.routerOptions === null || Array.isArray(s.routerOptions)) fail('routerOptions', s.routerOptions, 'a JSON object');

@@ -5,7 +5,7 @@
  * character or accuracy, tokens/s, expert-load balance, the settings).
  */
 import { join } from 'node:path';
-import { LanguageModel, VisionTransformer } from '@smoe/moe';
+import { VisionTransformer, createModel, type LanguageModelBase } from '@smoe/moe';
 import { AdamW, train, type FileStorage, type Schedule } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError } from '../args.js';
 import { unigramBitsPerToken } from '../baseline.js';
@@ -71,10 +71,10 @@ async function pretrainIn(out: FileStorage, settings: RunSettings, schedule: Sch
   let parameters: number;
   let checkpoint: string | undefined;
   if (valTokens) {
-    const model = new LanguageModel(languageModelConfig(settings));
+    const model = createModel(languageModelConfig(settings)) as LanguageModelBase;
     parameters = model.parameterCount();
     log(`pretrain: ${settings.dataset}, router ${settings.router}, ${parameters} parameters, backend ${backend}, ${settings.steps} steps of ${settings.batch}×${settings.context} tokens`);
-    const evaluate = async (m: LanguageModel) => {
+    const evaluate = async (m: LanguageModelBase) => {
       const r = await evaluateLanguageModel(m, valTokens, settings.context, settings.batch);
       return { loss: r.loss, bitsPerCharacter: r.bitsPerCharacter };
     };

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { textCorpus, type CorpusName } from '@smoe/datasets/node';
-import { LanguageModel } from '@smoe/moe';
+import { LanguageModelBase } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
 import { noGrad } from '@smoe/tensor';
 import { readMetrics, writeFileAtomic } from '@smoe/trainer/node';
@@ -62,7 +62,7 @@ function flattenResults(summary: Record<string, unknown>): Record<string, number
 /** Expert loads and the routing map of a language model on a validation sample. */
 async function routingOf(run: string, folder: string, settings: Record<string, unknown>): Promise<{ loads: ExpertLoad[]; routing: RoutedCharacter[]; note?: string }> {
   const { model } = await loadModel(folder);
-  if (!(model instanceof LanguageModel) || !model.config.moe) {
+  if (!(model instanceof LanguageModelBase) || !model.config.moe) {
     return { loads: [], routing: [], note: 'the routing panels are drawn for MoE language models; this run is another kind of model' };
   }
   const dataset = (settings.dataset ?? 'moby-dick') as CorpusName;
