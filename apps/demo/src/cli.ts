@@ -6,6 +6,8 @@
  *   eval       clean and corrupted metrics of a checkpoint
  *   compare    several routers on the same data, seed and budget, as a markdown table
  *   report     an HTML report of a run folder (loss curves, expert load, routing map)
+ *   embed      MoEE embeddings of a pre-trained LM scored without training
+ *   routers    the router strategies and layer kinds with paper, family, causality, defaults
  */
 import { UsageError } from './args.js';
 
@@ -15,6 +17,8 @@ const commands: Record<string, { summary: string; run: (argv: readonly string[])
   eval: { summary: 'evaluate a checkpoint, clean and under --corrupt kind:severity', run: async (a) => (await import('./commands/evaluate.js')).evaluate(a) },
   compare: { summary: 'compare routers on the same data, seed and budget (markdown table)', run: async (a) => (await import('./commands/compare.js')).compare(a) },
   report: { summary: 'write an HTML report of a run folder', run: async (a) => (await import('./commands/report.js')).report(a) },
+  routers: { summary: 'list the router strategies and layer kinds (--markdown: the README table)', run: async (a) => (await import('./commands/routers.js')).routers(a) },
+  embed: { summary: 'score MoEE embeddings of a pre-trained LM without training (nearest neighbour, linear probe)', run: async (a) => (await import('./commands/embed.js')).embedCommand(a) },
 };
 
 function usage(): string {

@@ -1,12 +1,14 @@
 // Every strategy's registry documentation says whether it is causal in a causal LM; this holds
 // each one to its word: changing the tokens after position t leaves the logits at positions ≤ t
 // unchanged (bit for bit on cpu) — in training and evaluation for 'yes', in evaluation for
-// 'evaluation'. MoE++ (a layer kind, not a strategy) claims 'yes' too.
+// 'evaluation'. The layer kinds documented in layer_info.ts are held to theirs the same way.
 import { expect, it } from 'vitest';
 import { routerInfo, routerNames } from '@smoe/routers';
 import { describeEachBackend } from '@smoe/tensor/testing';
 import { LanguageModel, type LanguageModelConfig } from './language_model.js';
 import type { MoEConfig } from './backbone.js';
+import { deepSeekMoE } from './fine_grained.js';
+import { mixtureLayers } from './layer_info.js';
 
 const context = 8;
 const cut = 4; // positions 0..cut−1 must not see positions cut..7
@@ -26,7 +28,12 @@ async function prefixLogits(moe: MoEConfig, ids: Int32Array, training: boolean):
 
 describeEachBackend('declared causality in the language model', () => {
   const cases: Array<[string, MoEConfig, 'yes' | 'evaluation' | 'no']> = routerNames().map((strategy) => [strategy, { experts: 4, router: { strategy } }, routerInfo(strategy)?.causal ?? 'no']);
-  cases.push(['MoE++ (zero-computation experts)', { experts: 4, zeroComputation: {} }, 'yes']);
+  const layerConfigs: Record<string, MoEConfig> = {
+    vqmoe: { experts: 4, vq: {} },
+    deepSeekMoE: deepSeekMoE({ experts: 2, expertDim: 16, topK: 1, granularity: 2, sharedExperts: 1 }),
+    moePlusPlus: { experts: 4, zeroComputation: {} },
+  };
+  for (const [name, moe] of Object.entries(layerConfigs)) cases.push([name, moe, mixtureLayers[name].causal]);
   for (const [name, moe, causal] of cases) {
     if (causal === 'no') continue;
     for (const training of causal === 'yes' ? [true, false] : [false]) {
@@ -35,7 +42,8 @@ describeEachBackend('declared causality in the language model', () => {
       });
     }
   }
-  it('every built-in strategy documents its causality', () => {
+  it('every built-in strategy and layer kind documents its causality; the causal ones are all tested above', () => {
     for (const name of routerNames()) expect(routerInfo(name)?.causal, name).toMatch(/^(yes|evaluation|no)$/);
+    for (const name of Object.keys(mixtureLayers)) expect(name in layerConfigs || mixtureLayers[name].causal === 'no', name).toBe(true);
   });
 }, ['cpu']);
