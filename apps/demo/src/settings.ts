@@ -97,7 +97,7 @@ export const trainingFlags: FlagSpecs = {
   steps: { type: 'number', help: 'optimizer steps' },
   seed: { type: 'number', help: 'seed of weights, data order and dropout' },
   out: { type: 'string', help: 'run folder (checkpoints, metrics.jsonl, summary.json)' },
-  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu | headlessgl' },
+  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu' },
   config: { type: 'string', help: 'JSON file of settings (flags override it)' },
   batch: { type: 'number', help: 'sequences or images per step' },
   context: { type: 'number', help: 'tokens per sequence' },

@@ -3,7 +3,7 @@
  * run settings. Text is byte-level (vocabulary 259: 256 bytes + pad/bos/eos); images are MNIST
  * 28×28 in patches.
  */
-import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets';
+import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets/node';
 import { LanguageModel, SequenceClassifier, VisionTransformer, fineGrainedSizes, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
 import { UsageError } from './args.js';
 import { noGrad, type Module } from '@smoe/tensor';
@@ -12,8 +12,12 @@ import type { DatasetName, RunSettings } from './settings.js';
 /** Strategies whose k the demo's --top-k sets; the others keep their paper's default (Switch 1, GShard 2, VQ 1…). */
 const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized', 'dselectK', 'remoe']);
 
-/** The codebook options of the demo's `vqmoe` preset (override with --router-options). */
-export const vqmoeCodebook = { kmeansInit: true, deadCodeThreshold: 2 };
+/**
+ * The codebook options of the demo's `vqmoe` preset (override with --router-options): the
+ * authors' damped straight-through estimator (c = 0.05; docs/routing.md §4), k-means
+ * initialisation and dead-code restart.
+ */
+export const vqmoeCodebook = { straightThrough: 'damped', dampRate: 0.05, kmeansInit: true, deadCodeThreshold: 2 };
 
 /** The MoE part of a model config for a router setting (null: dense). */
 export function moeConfig(s: RunSettings): MoEConfig | null {

@@ -42,12 +42,14 @@ export interface MoEConfig {
   capacityPriority?: CapacityPriority;
   /** Another selection rule for the trained routers' scores (training-free USMoE). Default null. */
   selection?: SelectionConfig | null;
-  /** VQMoE layers (ROUTING.md §4). Default: absent. */
+  /** VQMoE layers (docs/routing.md §4). Default: absent. */
   vq?: VQMoEConfig | null;
   /** Soft MoE layers instead of routed ones (soft_moe.ts; not causal: ViT and encoders only). Default: absent. */
   soft?: SoftMoEConfig | null;
   /** MoE++ zero-computation experts beside the FFN experts (moe_plus_plus.ts). Default: absent. */
   zeroComputation?: ZeroComputationConfig | null;
+  /** Route causally (docs/routing.md §2). Default: true in a language model, false in a ViT; false reproduces the sequence-level (leaking) rules in a decoder. */
+  causalRouting?: boolean;
 }
 
 /** The config fields every model shares. */
@@ -76,10 +78,13 @@ export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 's
 export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
 
 export const backboneKeys = ['layers', 'modelDim', 'heads', 'ffDim', 'dropout', 'activation', 'moe', 'seed'];
-const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'soft', 'zeroComputation'];
+const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting', 'soft', 'zeroComputation'];
 
-/** Validates the shared fields of a model config (`where` names the model in errors). */
-export function resolveBackboneConfig(where: string, config: BackboneConfig): ResolvedBackboneConfig {
+/**
+ * Validates the shared fields of a model config (`where` names the model in errors); `causal`
+ * models (decoders) route causally unless `moe.causalRouting` says otherwise.
+ */
+export function resolveBackboneConfig(where: string, config: BackboneConfig, { causal = false } = {}): ResolvedBackboneConfig {
   const modelDim = checkInteger(where, 'modelDim', config.modelDim, 1);
   const heads = checkInteger(where, 'heads', config.heads, 1);
   if (modelDim % heads !== 0) invalid(where, 'heads', heads, `a divisor of modelDim (${modelDim})`);
@@ -104,6 +109,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
         capacityPriority: m.capacityPriority,
         selection: m.selection,
         vq: m.vq,
+        causalRouting: orDefault(m.causalRouting, causal),
       },
       `${where}.moe`,
     );
@@ -125,6 +131,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
       vq: layer.vq,
       soft,
       zeroComputation,
+      causalRouting: layer.causalRouting,
     };
   }
   return {
@@ -150,6 +157,11 @@ export interface ForwardOptions {
   /** Optimisation step and total steps (growing k, schedules). */
   step?: number;
   totalSteps?: number;
+  /**
+   * Calibrate the causal routing thresholds on this batch (in evaluation mode, before
+   * evaluating a swapped selection rule such as training-free USMoE; docs/routing.md §3).
+   */
+  calibrate?: boolean;
 }
 
 /** What a model's `loss` returns. */
@@ -214,7 +226,7 @@ export class Backbone extends Module {
   async forward(x: Tensor, options: ForwardOptions & { tokenIds?: Int32Array } = {}): Promise<Tensor> {
     const step = options.step ?? this.progress.step;
     const totalSteps = options.totalSteps ?? this.progress.totalSteps;
-    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds };
+    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds, calibrate: options.calibrate };
     let h = x;
     for (const block of this.blocks) h = await block.forward(h, context, this.rng);
     return layerNorm(h, this.finalNormGain, this.finalNormBias);

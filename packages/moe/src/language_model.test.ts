@@ -74,7 +74,7 @@ describeEachBackend('LanguageModel', () => {
 
   it('a dense model and a 1-expert MoE with the same weights give the same output', async () => {
     const dense = new LanguageModel(base);
-    const sparse = new LanguageModel({ ...base, moe: { experts: 1, router: { strategy: 'tokenChoice', topK: 1 } } });
+    const sparse = new LanguageModel({ ...base, moe: { experts: 1, router: { strategy: 'tokenChoice', topK: 1, weighting: 'softmax' } } });
     const state: Record<string, Tensor> = sparse.stateDict();
     for (const [name, value] of Object.entries(dense.stateDict())) {
       const expert = name.replace(/\.ffn\./, '.ffn.experts.');

@@ -43,7 +43,7 @@ export function resolveLanguageModelConfig(config: LanguageModelConfig): Resolve
     model: 'languageModel',
     vocab: checkInteger(where, 'vocab', config.vocab, 1, 2 ** 24),
     context: checkInteger(where, 'context', config.context, 1),
-    ...resolveBackboneConfig(where, config),
+    ...resolveBackboneConfig(where, config, { causal: true }),
     tieEmbeddings: checkBoolean(where, 'tieEmbeddings', orDefault(config.tieEmbeddings, false)),
   };
 }

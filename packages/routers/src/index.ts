@@ -4,7 +4,7 @@ import './builtins.js';
 
 export * from './plan.js';
 export { RouterConfigError } from './options.js';
-export { registerRouter, createRouter, routerNames, hasRouter, routerInfo, type RouterConfig, type RouterFactory, type RouterShape, type RouterInfo, type Causality } from './registry.js';
+export { registerRouter, createRouter, routerNames, routerInfo, hasRouter, type RouterConfig, type RouterFactory, type RouterInfo, type RouterShape } from './registry.js';
 export { registerSelection, createSelection, selectionNames, type SelectionRule, type SelectionFactory } from './selection/rule.js';
 export {
   ScoredRouter,
@@ -19,7 +19,8 @@ export {
   type LossWeights,
 } from './router.js';
 export { buildPlan, denseWeights, type PairSelection } from './build-plan.js';
-export { capacityFor, applyCapacity, type DropPolicy } from './capacity.js';
+export { capacityFor, applyCapacity, admissionOrder, type DropPolicy } from './capacity.js';
+export { CausalThreshold, rowTopPairs, defaultThresholdMomentum, type KeptPairs } from './selection/causal-threshold.js';
 export { routingStats, routingFluctuation, topExpert, type RoutingStats } from './stats.js';
 export { validatePlan } from './validate.js';
 export { switchBalanceLoss, zLoss, importanceLoss, noisyLoadLoss, stableBalanceLoss, entropyLoss, cvSquared, normalCdf } from './losses.js';

@@ -27,7 +27,7 @@ async function probe(): Promise<void> {
 }
 
 /** Times the probe workload on every available backend (fastest first). */
-export async function measureBackends(candidates: readonly BackendName[] = ['webasm', 'cpu', 'webgpu', 'headlessgl']): Promise<BackendTiming[]> {
+export async function measureBackends(candidates: readonly BackendName[] = ['webasm', 'cpu', 'webgpu']): Promise<BackendTiming[]> {
   const timings: BackendTiming[] = [];
   for (const backend of candidates) {
     if (!(await isBackendAvailable(backend))) continue;

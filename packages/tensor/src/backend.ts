@@ -10,22 +10,21 @@
  *                the async contract, which lets gpu.js split large kernels across its worker pool.
  * - `webgpu`     gpu.js WGSL compute shaders; always asynchronous. Needs `navigator.gpu`
  *                (in Node, import `@smoe/tensor/node` first, which provides it).
- * - `headlessgl` gpu.js over the optional `gl` package (Node only, where it is built).
  *
  * The user-facing contract is the same on all of them: ops return tensors at once, and reading
  * values (`await t.data()`) is the one awaited step.
  */
-import gpujs from 'gpu.js';
-import type { IKernelRunShortcut, IGPUSettings } from 'gpu.js';
+import gpujs from '@smoe/gpu.js';
+import type { IKernelRunShortcut, IGPUSettings } from '@smoe/gpu.js';
 
 const { GPU } = gpujs;
 type GPUInstance = InstanceType<typeof GPU>;
 
 /** The backends smoe can run on. */
-export type BackendName = 'cpu' | 'webasm' | 'webgpu' | 'headlessgl';
+export type BackendName = 'cpu' | 'webasm' | 'webgpu';
 
 /** All backend names, in the order the automatic choice tries them (fastest measured first). */
-export const backendNames: readonly BackendName[] = ['webasm', 'webgpu', 'headlessgl', 'cpu'];
+export const backendNames: readonly BackendName[] = ['webasm', 'webgpu', 'cpu'];
 
 /** What a kernel receives inside its body (`this`). */
 export interface KernelThis {
@@ -149,7 +148,7 @@ function flatten(value: unknown): Float32Array {
 let current: Backend | undefined;
 const probes = new Map<BackendName, () => Promise<boolean>>();
 
-/** Registers an availability probe for a backend (the Node entry point registers webgpu's and headlessgl's). */
+/** Registers an availability probe for a backend (the Node entry point registers webgpu's). */
 export function registerBackendProbe(name: BackendName, probe: () => Promise<boolean>): void {
   probes.set(name, probe);
 }
@@ -165,8 +164,6 @@ export async function isBackendAvailable(name: BackendName): Promise<boolean> {
       return GPU.isWebAssemblySupported === true || typeof WebAssembly === 'object';
     case 'webgpu':
       return typeof navigator !== 'undefined' && (await (GPU as unknown as { isWebGPUAvailable(): Promise<boolean> }).isWebGPUAvailable());
-    case 'headlessgl':
-      return GPU.isHeadlessGLSupported === true;
     default:
       return false;
   }
@@ -201,8 +198,7 @@ export async function setBackend(name?: BackendName | 'auto' | string, options: 
   if (!(await isBackendAvailable(chosen))) {
     throw new Error(
       `setBackend: backend '${chosen}' is not available here` +
-        (chosen === 'webgpu' ? ' (no WebGPU adapter; in Node import "@smoe/tensor/node" and install a Vulkan driver such as Mesa lavapipe)' : '') +
-        (chosen === 'headlessgl' ? ' (the optional "gl" package is not built)' : ''),
+        (chosen === 'webgpu' ? ' (no WebGPU adapter; in Node import "@smoe/tensor/node" and install a Vulkan driver such as Mesa lavapipe)' : ''),
     );
   }
   if (current && current.name === chosen && current.async === (chosen === 'webgpu' || (chosen === 'webasm' && (options.threads ?? true)))) {
@@ -219,7 +215,7 @@ export function getBackend(): Backend {
     const env = typeof process !== 'undefined' ? process.env?.SMOE_BACKEND : undefined;
     const name = env ?? 'webasm';
     checkName(name);
-    if (name === 'webgpu' || name === 'headlessgl') {
+    if (name === 'webgpu') {
       throw new Error(`getBackend: SMOE_BACKEND=${name} must be selected with 'await setBackend()' before the first op`);
     }
     current = new Backend(name);

@@ -2,7 +2,7 @@
 // Node entry point (`@smoe/tensor/node`) adds WebGPU through the `webgpu` package.
 import './methods.js';
 
-export { Tensor, noGrad, isGradEnabled, record, type DType, type GradNode, type Storage, type TensorLike, type NestedArray } from './tensor.js';
+export { Tensor, noGrad, isGradEnabled, record, type DType, type GradNode, type ParameterRole, type Storage, type TensorLike, type NestedArray } from './tensor.js';
 export { tensor, scalar, zeros, ones, full, arange, randn, rand, type TensorOptions, type RandomOptions } from './creation.js';
 export { Rng, seed, getRng, type RngState } from './rng.js';
 export { measureBackends, selectFastestBackend, type BackendTiming } from './auto.js';

@@ -15,6 +15,9 @@ import { formatShape, sizeOf } from './shape.js';
 /** Element types. */
 export type DType = 'float32' | 'int32';
 
+/** The role of a parameter: a weight matrix, a bias, a normalisation gain or bias, an embedding table, a VQ codebook. */
+export type ParameterRole = 'weight' | 'bias' | 'norm' | 'embedding' | 'codebook';
+
 /** Storage: the values, or a promise of them while an asynchronous kernel runs. */
 export type Storage = Float32Array | Promise<Float32Array>;
 
@@ -79,6 +82,11 @@ export class Tensor {
   node: GradNode | undefined;
   /** Optional name (parameters), shown in errors and checkpoints. */
   name: string | undefined;
+  /**
+   * What a parameter is for, when its module says so: optimizers decide weight decay by role
+   * ('bias', 'norm' and 'codebook' are not decayed), not by name or rank.
+   */
+  role: ParameterRole | undefined;
   private storage: Storage;
 
   constructor(storage: Storage, shape: readonly number[], dtype: DType = 'float32', requiresGrad = false) {

@@ -3,8 +3,7 @@
  * works here, tfjs's `describeWithFlags` in spirit.
  *
  * cpu and webasm always run. webgpu runs when an adapter answers; with SMOE_REQUIRE_WEBGPU=1
- * (CI) a missing adapter is a failing test, never a silent skip. headlessgl runs where the
- * optional `gl` package is built.
+ * (CI) a missing adapter is a failing test, never a silent skip.
  */
 import { describe, beforeAll, it } from 'vitest';
 import { isBackendAvailable, setBackend, type BackendName } from './backend.js';
@@ -14,7 +13,7 @@ await installWebGPU();
 
 /** Backends available in this process, cpu first. */
 export const testBackends: BackendName[] = [];
-for (const name of ['cpu', 'webasm', 'webgpu', 'headlessgl'] as const) {
+for (const name of ['cpu', 'webasm', 'webgpu'] as const) {
   if (await isBackendAvailable(name)) testBackends.push(name);
 }
 const webgpuMissing = !testBackends.includes('webgpu') && process.env.SMOE_REQUIRE_WEBGPU === '1';

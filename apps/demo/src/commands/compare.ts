@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '@smoe/trainer';
+import { writeFileAtomic } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { parseCorruption } from '../corruption.js';
 import { fmt, writeJson } from '../run.js';

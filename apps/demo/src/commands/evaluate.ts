@@ -11,7 +11,7 @@ import { corruptMnist, corruptString, parseCorruption, type Corruption } from '.
 import { fmt, loadModel, useBackend } from '../run.js';
 import { defaultSettings, validateSettings, datasetNames, type DatasetName, type RunSettings } from '../settings.js';
 import { evaluateClassifier, evaluateLanguageModel, evaluateVision, tokenizer } from '../tasks.js';
-import { textCorpus, type CorpusName } from '@smoe/datasets';
+import { textCorpus, type CorpusName } from '@smoe/datasets/node';
 
 const flags: FlagSpecs = {
   from: { type: 'string', help: 'checkpoint file or run folder (required)' },
@@ -22,7 +22,7 @@ const flags: FlagSpecs = {
   'eval-size': { type: 'number', help: 'characters / examples to score (0: all)' },
   batch: { type: 'number', help: 'batch size' },
   seed: { type: 'number', help: 'seed of the corruption' },
-  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu | headlessgl' },
+  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu' },
   help: { type: 'boolean', help: 'show this help' },
 };
 

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { LanguageModel, SequenceClassifier, VisionTransformer } from '@smoe/moe';
-import { AdamW, train, warmupCosine } from '@smoe/trainer';
+import { AdamW, train, warmupCosine } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { fmt, loadModel, summariseMetrics, useBackend, writeJson } from '../run.js';
 import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';

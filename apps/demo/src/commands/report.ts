@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { textCorpus, type CorpusName } from '@smoe/datasets';
+import { textCorpus, type CorpusName } from '@smoe/datasets/node';
 import { LanguageModel } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
 import { noGrad } from '@smoe/tensor';
-import { readMetrics, writeFileAtomic } from '@smoe/trainer';
+import { readMetrics, writeFileAtomic } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { loadModel, useBackend } from '../run.js';
 import { barChart, lineChart, routingMap } from '../svg.js';
@@ -17,7 +17,7 @@ import { tokenizer } from '../tasks.js';
 
 const flags: FlagSpecs = {
   from: { type: 'string', help: 'run folder (required)' },
-  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu | headlessgl' },
+  backend: { type: 'string', help: 'auto | cpu | webasm | webgpu' },
   help: { type: 'boolean', help: 'show this help' },
 };
 

@@ -10,7 +10,7 @@
  * Two ways to compute the same product, chosen per backend and shape (`matmulPlan`):
  *
  * - `direct`: one kernel, one thread per output value, a plain dot product over K. Every backend
- *   runs it; it is the only path on cpu and headlessgl, and the path for N < 4 and small products.
+ *   runs it; it is the only path on cpu, and the path for N < 4 and small products.
  * - `tiled` (webasm, and webgpu from 64³ on, where it measured 2–4× faster than `direct` on
  *   Mesa's lavapipe): a register-blocked kernel over a 3-D grid [N, ⌊M/4⌋, batch]. Each thread
  *   returns `Array(4)` — four rows of one column — so the B value it loads feeds four multiply-
@@ -22,7 +22,7 @@
  *   assemble kernel interleaves both into [batch][M][N]. Integer constants (`strictIntegers`)
  *   keep the index math in i32, and `flatOutput` returns the Array(4) result as one flat array.
  *   Both kernels sum over k in ascending order, as the direct kernel does.
- *   On webasm the speed relies on the gpu.js patch in patches/ (contiguous SIMD loads, i32 loop
+ *   On webasm the speed relies on the code-generator changes in the vendored @smoe/gpu.js (packages/gpujs) (contiguous SIMD loads, i32 loop
  *   counters, thread ids in locals, constant offsets in load immediates, v128.load32_splat,
  *   flatOutput); the kernels are plain gpu.js and compute the same values without it.
  */

@@ -1,0 +1,28 @@
+const { utils } = require('../../../utils');
+const { WebGLKernelValueSingleInput } = require('./single-input');
+
+class WebGLKernelValueDynamicSingleInput extends WebGLKernelValueSingleInput {
+  getSource() {
+    return utils.linesToString([
+      `uniform sampler2D ${this.id}`,
+      `uniform ivec2 ${this.sizeId}`,
+      `uniform ivec3 ${this.dimensionsId}`,
+    ]);
+  }
+
+  updateValue(value) {
+    let [w, h, d] = value.size;
+    this.dimensions = new Int32Array([w || 1, h || 1, d || 1]);
+    this.textureSize = utils.getMemoryOptimizedFloatTextureSize(this.dimensions, this.bitRatio);
+    this.uploadArrayLength = this.textureSize[0] * this.textureSize[1] * this.bitRatio;
+    this.checkSize(this.textureSize[0], this.textureSize[1]);
+    this.uploadValue = new Float32Array(this.uploadArrayLength);
+    this.kernel.setUniform3iv(this.dimensionsId, this.dimensions);
+    this.kernel.setUniform2iv(this.sizeId, this.textureSize);
+    super.updateValue(value);
+  }
+}
+
+module.exports = {
+  WebGLKernelValueDynamicSingleInput
+};

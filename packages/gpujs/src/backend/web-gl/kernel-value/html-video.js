@@ -1,0 +1,7 @@
+const { WebGLKernelValueHTMLImage } = require('./html-image');
+
+class WebGLKernelValueHTMLVideo extends WebGLKernelValueHTMLImage {}
+
+module.exports = {
+  WebGLKernelValueHTMLVideo
+};
