@@ -72,8 +72,9 @@ export interface BackboneConfig {
 export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 'soft' | 'zeroComputation'>> & {
   selection: SelectionConfig | null;
   vq: Required<VQMoEConfig> | null;
-  soft: Required<SoftMoEConfig> | null;
-  zeroComputation: ResolvedZeroComputationConfig | null;
+  /** Present only when set, so configs (and checkpoints) of routed models stay as they were. */
+  soft?: Required<SoftMoEConfig>;
+  zeroComputation?: ResolvedZeroComputationConfig;
 };
 export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
 
@@ -129,8 +130,8 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
       capacityPriority: layer.capacityPriority,
       selection: layer.selection,
       vq: layer.vq,
-      soft,
-      zeroComputation,
+      ...(soft ? { soft } : {}),
+      ...(zeroComputation ? { zeroComputation } : {}),
       causalRouting: layer.causalRouting,
     };
   }
@@ -162,6 +163,11 @@ export interface ForwardOptions {
    * evaluating a swapped selection rule such as training-free USMoE; docs/routing.md §3).
    */
   calibrate?: boolean;
+  /**
+   * Route causally in this pass (default: the layers' `causalRouting`); false lets the
+   * sequence-level rules read the whole sequence, e.g. to embed whole messages (embed.ts).
+   */
+  causalRouting?: boolean;
 }
 
 /** What a model's `loss` returns. */
@@ -226,7 +232,7 @@ export class Backbone extends Module {
   async forward(x: Tensor, options: ForwardOptions & { tokenIds?: Int32Array } = {}): Promise<Tensor> {
     const step = options.step ?? this.progress.step;
     const totalSteps = options.totalSteps ?? this.progress.totalSteps;
-    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds, calibrate: options.calibrate };
+    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds, calibrate: options.calibrate, causal: options.causalRouting };
     let h = x;
     for (const block of this.blocks) h = await block.forward(h, context, this.rng);
     return layerNorm(h, this.finalNormGain, this.finalNormBias);

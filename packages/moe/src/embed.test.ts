@@ -62,6 +62,16 @@ describeEachBackend('MoEE embeddings', () => {
     expect(lm.training).toBe(true); // embed restores the mode it found
   });
 
+  it('routes sequence-level by default (an embedding reads the whole message), causally on request', async () => {
+    const lm = new LanguageModel({ vocab: 12, context: 6, layers: 1, modelDim: 8, heads: 2, ffDim: 16, seed: 7, moe: { experts: 4, router: { strategy: 'usmoe', topK: 1.5 } } });
+    const layer = lm.body.moeLayers()[0].moe;
+    await lm.embed(ids, shape);
+    expect(layer.lastPlan!.stats.causal).toBeUndefined();
+    expect(layer.lastPlan!.tokenIndex.length).toBe(2 * Math.floor(1.5 * 6)); // the global top-c of each sequence
+    await lm.embed(ids, shape, { causalRouting: true });
+    expect(layer.lastPlan!.stats.causal).toBe(1);
+  });
+
   it('a dense model has no routing weights', async () => {
     const dense = new LanguageModel({ vocab: 12, context: 6, layers: 1, modelDim: 8, heads: 2, ffDim: 16 });
     await expect(dense.embed(ids, shape, { kind: 'routing' })).rejects.toThrow(ConfigError);

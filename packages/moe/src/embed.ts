@@ -12,8 +12,11 @@
  *   pool: the mean over the real tokens (mask), or the last real token
  *
  * The model runs in evaluation mode with no gradient; the selection rule in force (e.g. the
- * training-free USMoE swap, `model.setSelection`) decides which experts shape the hidden states.
- * Defaults: kind 'concat', pool 'mean', alpha 1.
+ * training-free USMoE swap, `model.setSelection`) decides which experts shape the hidden states
+ * and what the routing weights are (USMoE's: its unified scores). An embedding reads the whole
+ * message, so routing is sequence-level by default (`causalRouting` false: USMoE's global top-c
+ * over the message, as the paper); attention stays causal.
+ * Defaults: kind 'concat', pool 'mean', alpha 1, causalRouting false.
  */
 import { noGrad, tensor, type Tensor } from '@smoe/tensor';
 import type { LanguageModel } from './language_model.js';
@@ -33,6 +36,8 @@ export interface EmbedOptions {
   pool?: 'mean' | 'last';
   /** α, the routing similarity's weight in 'sum'. Default 1. */
   alpha?: number;
+  /** Route with the causal rules (true) or the sequence-level ones (false, default). */
+  causalRouting?: boolean;
 }
 
 /** Host pooling matrix [batch, batch·T]: row b averages (or picks the last of) sequence b's real tokens. */
@@ -61,8 +66,7 @@ function unitRows(x: Float32Array, width: number, scale = 1): Float32Array {
 }
 
 /** Row-wise concatenation of [rows, a] and [rows, b]. */
-function concatRows(x: Float32Array, a: number, y: Float32Array, b: number): Float32Array {
-  const rows = x.length / a;
+function concatRows(x: Float32Array, a: number, y: Float32Array, b: number, rows: number): Float32Array {
   const out = new Float32Array(rows * (a + b));
   for (let r = 0; r < rows; r++) {
     out.set(x.subarray(r * a, (r + 1) * a), r * (a + b));
@@ -74,38 +78,44 @@ function concatRows(x: Float32Array, a: number, y: Float32Array, b: number): Flo
 /** Embeddings [batch, width] of the sequences ids [batch, T] (host ids, or an int32 tensor). */
 export async function embed(model: LanguageModel, ids: Tensor | Int32Array, shape: readonly [number, number], options: EmbedOptions = {}): Promise<Tensor> {
   const kind = checkOneOf('embed', 'kind', orDefault(options.kind, 'concat'), embeddingKinds);
+  return (await embedKinds(model, ids, shape, [kind], options))[kind] as Tensor;
+}
+
+/** Several kinds of embeddings of the same sequences from one forward pass (`options.kind` is ignored). */
+export async function embedKinds(model: LanguageModel, ids: Tensor | Int32Array, shape: readonly [number, number], kinds: readonly EmbeddingKind[], options: EmbedOptions = {}): Promise<Partial<Record<EmbeddingKind, Tensor>>> {
+  for (const kind of kinds) checkOneOf('embed', 'kind', kind, embeddingKinds);
   const pool = checkOneOf('embed', 'pool', orDefault(options.pool, 'mean'), ['mean', 'last'] as const);
   const alpha = checkNumber('embed', 'alpha', orDefault(options.alpha, 1), 0, 1e6);
   const [batch, length] = shape;
   const mask = options.mask ?? new Float32Array(batch * length).fill(1);
   if (mask.length !== batch * length) invalid('embed', 'mask.length', mask.length, `batch · T = ${batch * length}`);
   const layers = model.body.moeLayers();
-  if (kind !== 'hidden' && !layers.length) invalid('embed', 'kind', kind, "'hidden' for a dense model (it has no routing weights)");
+  const needsRouting = kinds.some((kind) => kind !== 'hidden');
+  if (needsRouting && !layers.length) invalid('embed', 'kind', kinds.join(', '), "'hidden' for a dense model (it has no routing weights)");
   const pooling = tensor(poolingMatrix(mask, batch, length, pool), [batch, batch * length]);
+  const dim = model.config.modelDim;
   const wasTraining = model.training;
   model.eval();
   try {
     return await noGrad(async () => {
-      const h = await model.hidden(ids, shape);
-      const hidden = (await pooling.matmul(h.reshape([batch * length, model.config.modelDim])).data()) as Float32Array;
-      if (kind === 'hidden') return tensor(hidden, [batch, model.config.modelDim]);
-      const parts: Float32Array[] = [];
-      for (const { layer, moe } of layers) {
+      const h = await model.hidden(ids, shape, { causalRouting: options.causalRouting ?? false });
+      const hidden = (await pooling.matmul(h.reshape([batch * length, dim])).data()) as Float32Array;
+      let routing: Float32Array = new Float32Array(0);
+      let width = 0;
+      for (const { layer, moe } of needsRouting ? layers : []) {
         const p = moe.lastPlan?.probabilities;
         if (!p) invalid('embed', `layer ${layer} router`, moe.router.strategy, 'a router that exposes routing probabilities (plan.probabilities)');
-        parts.push((await pooling.matmul(p).data()) as Float32Array);
+        routing = concatRows(routing, width, (await pooling.matmul(p).data()) as Float32Array, moe.config.experts, batch);
+        width += moe.config.experts;
       }
-      const experts = layers.map(({ moe }) => moe.config.experts);
-      let routing = parts[0];
-      let width = experts[0];
-      for (let i = 1; i < parts.length; i++) {
-        routing = concatRows(routing, width, parts[i], experts[i]);
-        width += experts[i];
+      const out: Partial<Record<EmbeddingKind, Tensor>> = {};
+      for (const kind of kinds) {
+        if (kind === 'hidden') out.hidden = tensor(hidden, [batch, dim]);
+        if (kind === 'routing') out.routing = tensor(routing, [batch, width]);
+        if (kind === 'concat') out.concat = tensor(concatRows(hidden, dim, routing, width, batch), [batch, dim + width]);
+        if (kind === 'sum') out.sum = tensor(concatRows(unitRows(hidden, dim), dim, unitRows(routing, width, Math.sqrt(alpha)), width, batch), [batch, dim + width]);
       }
-      const dim = model.config.modelDim;
-      if (kind === 'routing') return tensor(routing, [batch, width]);
-      if (kind === 'concat') return tensor(concatRows(hidden, dim, routing, width), [batch, dim + width]);
-      return tensor(concatRows(unitRows(hidden, dim), dim, unitRows(routing, width, Math.sqrt(alpha)), width), [batch, dim + width]);
+      return out;
     });
   } finally {
     model.train(wasTraining);

@@ -9,7 +9,7 @@ export { MoELayer, resolveMoELayerConfig, vqRegimes, vqContinuousRouter, type Mo
 export { SoftMoELayer, resolveSoftMoEConfig, resolveSoftMoELayerConfig, type SoftMoEConfig, type SoftMoELayerConfig, type SoftMoEWeights, type ResolvedSoftMoELayerConfig } from './soft_moe.js';
 export { MoEPlusPlusLayer, resolveMoEPlusPlusLayerConfig, resolveZeroComputationConfig, type MoEPlusPlusLayerConfig, type ZeroComputationConfig, type ResolvedZeroComputationConfig, type ResolvedMoEPlusPlusLayerConfig } from './moe_plus_plus.js';
 export { mixtureLayers, type MixtureLayerInfo } from './layer_info.js';
-export { embed, embeddingKinds, poolingMatrix, type EmbedOptions, type EmbeddingKind } from './embed.js';
+export { embed, embedKinds, embeddingKinds, poolingMatrix, type EmbedOptions, type EmbeddingKind } from './embed.js';
 export { deepSeekMoE, fineGrainedSizes, activeExpertParameters, type FineGrainedOptions } from './fine_grained.js';
 export { MultiHeadAttention, type MultiHeadAttentionOptions } from './attention.js';
 export { TransformerBlock, type TransformerBlockOptions } from './block.js';

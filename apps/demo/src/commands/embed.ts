@@ -7,7 +7,7 @@
  * embeddings.json and prints the table generated from it.
  */
 import { dirname, join } from 'node:path';
-import { LanguageModel, embeddingKinds, type EmbeddingKind } from '@smoe/moe';
+import { LanguageModel, embedKinds, embeddingKinds, type EmbeddingKind } from '@smoe/moe';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { linearProbe, nearestNeighbourLabels } from '../probe.js';
 import { fmt, loadModel, useBackend, writeJson } from '../run.js';
@@ -54,10 +54,10 @@ function messages(split: 'train' | 'test', length: number, limit: number): { ids
   return { ids: pick.map((i) => all.ids[i]), labels: Int32Array.from(pick, (i) => all.labels[i]) };
 }
 
-/** Embeddings [messages, width] of `ids`, in batches padded to `length` with a mask. */
-async function embedAll(model: LanguageModel, ids: readonly Int32Array[], length: number, batch: number, kind: EmbeddingKind, alpha: number): Promise<{ vectors: Float32Array; width: number }> {
-  const parts: Float32Array[] = [];
-  let width = 0;
+/** Every kind's embeddings [messages, width] of `ids`, from one forward pass per batch (padded to `length`, with a mask). */
+async function embedAll(model: LanguageModel, ids: readonly Int32Array[], length: number, batch: number, kinds: readonly EmbeddingKind[], alpha: number): Promise<Map<EmbeddingKind, { vectors: Float32Array; width: number }>> {
+  const parts = new Map<EmbeddingKind, Float32Array[]>(kinds.map((kind) => [kind, []]));
+  const widths = new Map<EmbeddingKind, number>();
   for (let start = 0; start < ids.length; start += batch) {
     const rows = ids.slice(start, start + batch);
     const flat = new Int32Array(rows.length * length).fill(tokenizer.pad);
@@ -67,17 +67,19 @@ async function embedAll(model: LanguageModel, ids: readonly Int32Array[], length
       flat.set(cut, r * length);
       mask.fill(1, r * length, r * length + Math.max(cut.length, 1));
     });
-    const e = await model.embed(flat, [rows.length, length], { kind, mask, alpha });
-    width = e.shape[1];
-    parts.push((await e.data()) as Float32Array);
+    const embeddings = await embedKinds(model, flat, [rows.length, length], kinds, { mask, alpha });
+    for (const kind of kinds) {
+      const e = embeddings[kind]!;
+      widths.set(kind, e.shape[1]);
+      parts.get(kind)!.push((await e.data()) as Float32Array);
+    }
   }
-  const vectors = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    vectors.set(p, offset);
-    offset += p.length;
-  }
-  return { vectors, width };
+  return new Map(kinds.map((kind) => {
+    const list = parts.get(kind)!;
+    const vectors = new Float32Array(list.reduce((n, p) => n + p.length, 0));
+    list.reduce((offset, p) => (vectors.set(p, offset), offset + p.length), 0);
+    return [kind, { vectors, width: widths.get(kind)! }];
+  }));
 }
 
 /** Runs the study on a pre-trained language model. */
@@ -101,10 +103,12 @@ export async function runEmbeddingStudy(from: string, options: { selection?: str
       const [rule, k] = selection.split('@');
       model.setSelection({ rule, ...(k !== undefined ? { topK: Number(k) } : {}) });
     }
+    log(`embed: ${selection}: ${train.ids.length} training and ${test.ids.length} test messages`);
+    const trainEmbeddings = await embedAll(model, train.ids, length, batch, kinds, alpha);
+    const testEmbeddings = await embedAll(model, test.ids, length, batch, kinds, alpha);
     for (const kind of kinds) {
-      log(`embed: ${selection}, ${kind}: ${train.ids.length} training and ${test.ids.length} test messages`);
-      const a = await embedAll(model, train.ids, length, batch, kind, alpha);
-      const b = await embedAll(model, test.ids, length, batch, kind, alpha);
+      const a = trainEmbeddings.get(kind)!;
+      const b = testEmbeddings.get(kind)!;
       const nn = classificationScores(nearestNeighbourLabels(a.vectors, train.labels, b.vectors, a.width), test.labels);
       const probe = classificationScores(linearProbe(a.vectors, train.labels, b.vectors, a.width, 2), test.labels);
       rows.push({ selection, kind, width: a.width, nearestNeighbour: { accuracy: nn.accuracy, f1: nn.f1 }, linearProbe: { accuracy: probe.accuracy, f1: probe.f1 } });
