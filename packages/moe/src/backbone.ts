@@ -8,15 +8,17 @@
  * activation ('gelu'), seed (0), moe (absent: a dense model). MoE layers sit at the layers i
  * with (i + 1) % every === 0: every 1 → all, every 2 → layers 1, 3, … (GShard's every other).
  */
-import { Module, Rng, init, layerNorm, tensor, type Tensor } from '@smoe/tensor';
+import { Rng, init, layerNorm, tensor, type Tensor } from '@smoe/tensor';
 import { TransformerBlock } from './block.js';
-import { checkBufferNames, decodeRngState, encodeRngState, underPrefix, withPrefix } from './buffers.js';
 import { FeedForward, activations, type Activation } from './feed_forward.js';
-import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
+import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig } from './moe_layer.js';
 import { checkRouterConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
 import { SoftMoELayer, resolveSoftMoEConfig, type SoftMoEConfig } from './soft_moe.js';
 import { MoEPlusPlusLayer, resolveZeroComputationConfig, type ResolvedZeroComputationConfig, type ZeroComputationConfig } from './moe_plus_plus.js';
+import { RoutedStack, type ForwardOptions } from './routed_stack.js';
 import { averageStats, type RoutingStats } from './statistics.js';
+
+export type { ForwardOptions };
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 import type { CapacityPriority } from './capacity.js';
 
@@ -44,12 +46,12 @@ export interface MoEConfig {
   selection?: SelectionConfig | null;
   /** VQMoE layers (docs/routing.md §4). Default: absent. */
   vq?: VQMoEConfig | null;
+  /** Route causally (docs/routing.md §2). Default: true in a language model, false in a ViT; false reproduces the sequence-level (leaking) rules in a decoder. */
+  causalRouting?: boolean;
   /** Soft MoE layers instead of routed ones (soft_moe.ts; not causal: ViT and encoders only). Default: absent. */
   soft?: SoftMoEConfig | null;
   /** MoE++ zero-computation experts beside the FFN experts (moe_plus_plus.ts). Default: absent. */
   zeroComputation?: ZeroComputationConfig | null;
-  /** Route causally (docs/routing.md §2). Default: true in a language model, false in a ViT; false reproduces the sequence-level (leaking) rules in a decoder. */
-  causalRouting?: boolean;
 }
 
 /** The config fields every model shares. */
@@ -79,7 +81,7 @@ export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 's
 export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
 
 export const backboneKeys = ['layers', 'modelDim', 'heads', 'ffDim', 'dropout', 'activation', 'moe', 'seed'];
-const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting', 'soft', 'zeroComputation'];
+const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'soft', 'zeroComputation', 'causalRouting'];
 
 /**
  * Validates the shared fields of a model config (`where` names the model in errors); `causal`
@@ -153,23 +155,6 @@ export function moeLayerConfig(moe: ResolvedMoEConfig, dim: number): MoELayerCon
   return { ...layer, dim, hidden: expertDim };
 }
 
-/** Context for one forward pass of a model (beyond training mode); defaults to the model's `setProgress`. */
-export interface ForwardOptions {
-  /** Optimisation step and total steps (growing k, schedules). */
-  step?: number;
-  totalSteps?: number;
-  /**
-   * Calibrate the causal routing thresholds on this batch (in evaluation mode, before
-   * evaluating a swapped selection rule such as training-free USMoE; docs/routing.md §3).
-   */
-  calibrate?: boolean;
-  /**
-   * Route causally in this pass (default: the layers' `causalRouting`); false lets the
-   * sequence-level rules read the whole sequence, e.g. to embed whole messages (embed.ts).
-   */
-  causalRouting?: boolean;
-}
-
 /** What a model's `loss` returns. */
 export interface LossResult {
   /** taskLoss + auxLoss: the scalar to differentiate. */
@@ -184,20 +169,12 @@ export interface LossResult {
   routing: Array<{ layer: number; stats: RoutingStats }>;
 }
 
-export class Backbone extends Module {
+export class Backbone extends RoutedStack {
   readonly config: ResolvedBackboneConfig;
   blocks: TransformerBlock[];
   finalNormGain: Tensor;
   finalNormBias: Tensor;
-  /** Dropout and routing noise. */
   readonly rng: Rng;
-  /** Training progress handed to the routers when a forward pass does not give it (SMoE-Dropout's growing k, StableMoE's stage switch). */
-  progress: ForwardOptions = {};
-
-  /** Where training stands, for forward passes that do not say. */
-  setProgress(step: number, totalSteps?: number): void {
-    this.progress = { step, totalSteps };
-  }
 
   constructor(config: ResolvedBackboneConfig, options: { causal: boolean; rng: Rng }) {
     super();
@@ -223,11 +200,6 @@ export class Backbone extends Module {
     this.finalNormBias = init.zeros([modelDim]);
   }
 
-  /** The MoE layers with their block index. */
-  moeLayers(): Array<{ layer: number; moe: MoELayer }> {
-    return this.blocks.flatMap((b, layer) => (b.moe ? [{ layer, moe: b.moe }] : []));
-  }
-
   /** x: [batch, tokens, dim] → final-normed hidden states [batch, tokens, dim]. */
   async forward(x: Tensor, options: ForwardOptions & { tokenIds?: Int32Array } = {}): Promise<Tensor> {
     const step = options.step ?? this.progress.step;
@@ -237,57 +209,10 @@ export class Backbone extends Module {
     for (const block of this.blocks) h = await block.forward(h, context, this.rng);
     return layerNorm(h, this.finalNormGain, this.finalNormBias);
   }
-
-  /** Every mixture-of-experts layer (routed or Soft MoE) with its block index. */
-  mixtureLayers(): Array<{ layer: number; moe: MoELayer | SoftMoELayer | MoEPlusPlusLayer }> {
-    return this.blocks.flatMap((b, layer) => (b.mixture ? [{ layer, moe: b.mixture }] : []));
-  }
-
-  /** The sum of the MoE layers' auxiliary losses after a forward pass (null if none). */
-  auxLoss(): Tensor | null {
-    const losses = this.mixtureLayers().flatMap(({ moe }) => (moe.auxLoss ? [moe.auxLoss] : []));
-    return losses.length ? losses.reduce((a, b) => a.add(b)) : null;
-  }
-
-  /** Per-layer routing statistics after a forward pass. */
-  routing(): Array<{ layer: number; stats: RoutingStats }> {
-    return this.mixtureLayers().flatMap(({ layer, moe }) => (moe.lastStats ? [{ layer, stats: moe.lastStats }] : []));
-  }
-
-  /** Switches every VQMoE layer's regime. */
-  setRegime(regime: VQRegime): void {
-    const layers = this.moeLayers().filter(({ moe }) => moe.regime !== null);
-    if (!layers.length) invalid('setRegime', 'moe.vq', null, 'a model with VQMoE layers');
-    for (const { moe } of layers) moe.setRegime(regime);
-    if (this.config.moe?.vq) this.config.moe.vq = { ...this.config.moe.vq, regime };
-  }
-
-  /** Swaps every MoE layer's selection rule over its trained router (null: back to the trained rule). */
-  setSelection(selection: SelectionConfig | null): void {
-    const layers = this.moeLayers();
-    if (!layers.length) invalid('setSelection', 'moe', null, 'a model with MoE layers');
-    for (const { moe } of layers) moe.setSelection(selection);
-    if (this.config.moe) this.config.moe.selection = selection;
-  }
-
-  /** Buffers for checkpoints: each MoE layer's router state (`blocks.<i>.ffn.…`) and the dropout / routing-noise generator (`rng`). */
-  override async buffers(): Promise<Record<string, Float32Array>> {
-    let out: Record<string, Float32Array> = { rng: encodeRngState(this.rng.state()) };
-    for (const { layer, moe } of this.moeLayers()) out = { ...out, ...withPrefix(`blocks.${layer}.ffn`, await moe.buffers()) };
-    return out;
-  }
-
-  /** Restores what `buffers()` returned. */
-  override loadBuffers(state: Record<string, Float32Array>): void {
-    const layers = this.moeLayers();
-    checkBufferNames('loadBuffers', state, ['rng', ...layers.map(({ layer }) => `blocks.${layer}.ffn`)]);
-    if (state.rng) this.rng.restore(decodeRngState(state.rng));
-    for (const { layer, moe } of layers) moe.loadBuffers(underPrefix(`blocks.${layer}.ffn`, state));
-  }
 }
 
 /** Builds the LossResult of a task loss: adds the auxiliary losses and reads the metrics. */
-export async function lossResult(backbone: Backbone, taskLoss: Tensor, extra: Record<string, number> = {}): Promise<LossResult> {
+export async function lossResult(backbone: RoutedStack, taskLoss: Tensor, extra: Record<string, number> = {}): Promise<LossResult> {
   const auxLoss = backbone.auxLoss();
   const loss = auxLoss ? taskLoss.add(auxLoss) : taskLoss;
   const routing = backbone.routing();

@@ -19,7 +19,7 @@
  * Defaults: kind 'concat', pool 'mean', alpha 1, causalRouting false.
  */
 import { noGrad, tensor, type Tensor } from '@smoe/tensor';
-import type { LanguageModel } from './language_model.js';
+import type { LanguageModelBase } from './language_model.js';
 import { checkNumber, checkOneOf, invalid, orDefault } from './validate.js';
 
 /** Which vector `embed` returns. */
@@ -76,13 +76,13 @@ function concatRows(x: Float32Array, a: number, y: Float32Array, b: number, rows
 }
 
 /** Embeddings [batch, width] of the sequences ids [batch, T] (host ids, or an int32 tensor). */
-export async function embed(model: LanguageModel, ids: Tensor | Int32Array, shape: readonly [number, number], options: EmbedOptions = {}): Promise<Tensor> {
+export async function embed(model: LanguageModelBase, ids: Tensor | Int32Array, shape: readonly [number, number], options: EmbedOptions = {}): Promise<Tensor> {
   const kind = checkOneOf('embed', 'kind', orDefault(options.kind, 'concat'), embeddingKinds);
   return (await embedKinds(model, ids, shape, [kind], options))[kind] as Tensor;
 }
 
 /** Several kinds of embeddings of the same sequences from one forward pass (`options.kind` is ignored). */
-export async function embedKinds(model: LanguageModel, ids: Tensor | Int32Array, shape: readonly [number, number], kinds: readonly EmbeddingKind[], options: EmbedOptions = {}): Promise<Partial<Record<EmbeddingKind, Tensor>>> {
+export async function embedKinds(model: LanguageModelBase, ids: Tensor | Int32Array, shape: readonly [number, number], kinds: readonly EmbeddingKind[], options: EmbedOptions = {}): Promise<Partial<Record<EmbeddingKind, Tensor>>> {
   for (const kind of kinds) checkOneOf('embed', 'kind', kind, embeddingKinds);
   const pool = checkOneOf('embed', 'pool', orDefault(options.pool, 'mean'), ['mean', 'last'] as const);
   const alpha = checkNumber('embed', 'alpha', orDefault(options.alpha, 1), 0, 1e6);
@@ -93,12 +93,12 @@ export async function embedKinds(model: LanguageModel, ids: Tensor | Int32Array,
   const needsRouting = kinds.some((kind) => kind !== 'hidden');
   if (needsRouting && !layers.length) invalid('embed', 'kind', kinds.join(', '), "'hidden' for a dense model (it has no routing weights)");
   const pooling = tensor(poolingMatrix(mask, batch, length, pool), [batch, batch * length]);
-  const dim = model.config.modelDim;
   const wasTraining = model.training;
   model.eval();
   try {
     return await noGrad(async () => {
       const h = await model.hidden(ids, shape, { causalRouting: options.causalRouting ?? false });
+      const dim = h.shape[2];
       const hidden = (await pooling.matmul(h.reshape([batch * length, dim])).data()) as Float32Array;
       let routing: Float32Array = new Float32Array(0);
       let width = 0;

@@ -15,7 +15,21 @@ export { MultiHeadAttention, type MultiHeadAttentionOptions } from './attention.
 export { TransformerBlock, type TransformerBlockOptions } from './block.js';
 export { Backbone, resolveBackboneConfig, type BackboneConfig, type MoEConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig, type ResolvedMoEConfig } from './backbone.js';
 export { MoEModel, type RoutedBody } from './moe_model.js';
-export { LanguageModel, resolveLanguageModelConfig, type LanguageModelConfig, type LanguageModelBatch, type ResolvedLanguageModelConfig } from './language_model.js';
+export { LanguageModel, LanguageModelBase, resolveLanguageModelConfig, type LanguageModelConfig, type LanguageModelBatch, type ResolvedLanguageModelConfig } from './language_model.js';
+export { GroupedQueryAttention, type GroupedQueryAttentionOptions } from './grouped_query_attention.js';
+export { DecoderBlock, type DecoderBlockOptions } from './decoder_block.js';
+export {
+  DecoderLanguageModel,
+  DecoderBody,
+  resolveDecoderLanguageModelConfig,
+  isSparseLayer,
+  softmaxTopKRouter,
+  type DecoderLanguageModelConfig,
+  type DecoderMoEConfig,
+  type ResolvedDecoderLanguageModelConfig,
+  type ResolvedDecoderMoEConfig,
+} from './decoder_language_model.js';
+export { RoutedStack, type RoutedConfig } from './routed_stack.js';
 export { SequenceClassifier, accuracy, resolveSequenceClassifierConfig, type SequenceClassifierConfig, type SequenceClassificationBatch, type ResolvedSequenceClassifierConfig, type Pooling } from './sequence_classifier.js';
 export { VisionTransformer, resolveVisionTransformerConfig, type VisionTransformerConfig, type ImageClassificationBatch, type ResolvedVisionTransformerConfig } from './vision_transformer.js';
 export { createModel, type Model, type ModelConfig } from './create_model.js';

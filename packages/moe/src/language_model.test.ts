@@ -142,6 +142,26 @@ describeEachBackend('LanguageModel', () => {
     const json = JSON.parse(JSON.stringify(classifier.config));
     expect((createModel(json) as SequenceClassifier).config).toEqual(classifier.config);
   });
+
+  it('reads sequences longer than the context whole, in chunks: the pooled mean runs over every real token of every chunk', async () => {
+    const classifier = new SequenceClassifier({ body: { ...base, moe: { experts: 4 } }, classes: 2, pool: 'mean', seed: 1 });
+    classifier.eval();
+    const context = base.context;
+    const length = 2 * context + 3; // three chunks, the last one padded
+    const ids = Int32Array.from({ length }, (_, i) => (i * 5 + 2) % 12);
+    const logits = await (await classifier.forward(ids, [1, length])).data();
+    // by hand: the body on each chunk alone, the mean of the hidden states of the real tokens
+    const padded = new Int32Array(3 * context);
+    padded.set(ids);
+    const hidden = await (await classifier.body.hidden(padded, [3, context])).data();
+    const dim = base.modelDim;
+    const pooled = new Float32Array(dim);
+    for (let t = 0; t < length; t++) for (let d = 0; d < dim; d++) pooled[d] += hidden[t * dim + d] / length;
+    const w = await classifier.classifier.data();
+    const b = await classifier.classifierBias.data();
+    const expected = [0, 1].map((c) => b[c] + pooled.reduce((sum, v, d) => sum + v * w[d * 2 + c], 0));
+    expect(maxAbsDiff(logits, Float32Array.from(expected))).toBeLessThan(1e-5);
+  });
 }, ['cpu']);
 
 it('invalid configs name the field, the value and what is allowed', () => {

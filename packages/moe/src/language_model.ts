@@ -17,6 +17,7 @@ import { Rng, crossEntropy, dropout, embedding, init, arange, type Tensor } from
 import { Backbone, backboneKeys, idsTensor, lossResult, resolveBackboneConfig, type BackboneConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig } from './backbone.js';
 import { embed, type EmbedOptions } from './embed.js';
 import { MoEModel } from './moe_model.js';
+import type { RoutedStack } from './routed_stack.js';
 import { checkBoolean, checkInteger, checkKeys, checkObject, invalid, orDefault } from './validate.js';
 
 /** The config of a LanguageModel (plain JSON). */
@@ -58,41 +59,19 @@ export interface LanguageModelBatch {
   context: number;
 }
 
-export class LanguageModel extends MoEModel {
-  readonly config: ResolvedLanguageModelConfig;
-  tokenEmbedding: Tensor;
-  positionEmbedding: Tensor;
-  body: Backbone;
+/**
+ * What the language models share: logits from the final hidden states through the output
+ * projection (tied to the token embedding or not) and the next-token loss.
+ */
+export abstract class LanguageModelBase extends MoEModel {
+  abstract readonly config: { readonly vocab: number; readonly context: number };
+  abstract override body: RoutedStack;
+  abstract tokenEmbedding: Tensor;
   /** [modelDim, vocab]; null when tied to the token embedding. */
-  head: Tensor | null;
-
-  constructor(config: LanguageModelConfig) {
-    super();
-    this.config = resolveLanguageModelConfig(config);
-    const { vocab, context, modelDim, seed, tieEmbeddings } = this.config;
-    const rng = new Rng(seed);
-    this.tokenEmbedding = init.normal([vocab, modelDim], 0.02, { rng });
-    this.positionEmbedding = init.normal([context, modelDim], 0.02, { rng });
-    this.body = new Backbone(this.config, { causal: true, rng });
-    this.head = tieEmbeddings ? null : init.normal([modelDim, vocab], 0.02, { rng });
-  }
-
-  /** Rebuilds a model from `model.config` (e.g. read from a checkpoint). */
-  static fromConfig(config: LanguageModelConfig): LanguageModel {
-    return new LanguageModel(config);
-  }
+  abstract head: Tensor | null;
 
   /** Final hidden states [batch, T, modelDim] for ids int32 [batch, T] (a tensor, or a host array with `shape`). */
-  async hidden(ids: Tensor | Int32Array, shape?: readonly [number, number], options: ForwardOptions = {}): Promise<Tensor> {
-    const idTensor = idsTensor(ids, shape ?? (ids instanceof Int32Array ? invalid('LanguageModel', 'shape', undefined, '[batch, T] for host ids') : ids.shape));
-    if (idTensor.rank !== 2) invalid('LanguageModel', 'ids.shape', idTensor.shape, '[batch, T]');
-    const [, tokens] = idTensor.shape;
-    if (tokens > this.config.context) invalid('LanguageModel', 'T', tokens, `at most context = ${this.config.context}`);
-    const tokenIds = ids instanceof Int32Array ? ids : ((await idTensor.data()) as Int32Array);
-    const positions = embedding(this.positionEmbedding, arange(tokens)); // [T, dim]
-    const x = dropout(embedding(this.tokenEmbedding, idTensor).add(positions), this.config.dropout, { training: this.training, rng: this.body.rng });
-    return this.body.forward(x, { ...options, tokenIds });
-  }
+  abstract hidden(ids: Tensor | Int32Array, shape?: readonly [number, number], options?: ForwardOptions): Promise<Tensor>;
 
   /** Logits [batch, T, vocab] for ids int32 [batch, T]. */
   async forward(ids: Tensor | Int32Array, shape?: readonly [number, number], options: ForwardOptions = {}): Promise<Tensor> {
@@ -120,3 +99,45 @@ export class LanguageModel extends MoEModel {
     return result;
   }
 }
+
+export class LanguageModel extends LanguageModelBase {
+  readonly config: ResolvedLanguageModelConfig;
+  tokenEmbedding: Tensor;
+  positionEmbedding: Tensor;
+  body: Backbone;
+  /** [modelDim, vocab]; null when tied to the token embedding. */
+  head: Tensor | null;
+
+  constructor(config: LanguageModelConfig) {
+    super();
+    this.config = resolveLanguageModelConfig(config);
+    const { vocab, context, modelDim, seed, tieEmbeddings } = this.config;
+    const rng = new Rng(seed);
+    this.tokenEmbedding = init.normal([vocab, modelDim], 0.02, { rng });
+    this.positionEmbedding = init.normal([context, modelDim], 0.02, { rng });
+    this.body = new Backbone(this.config, { causal: true, rng });
+    this.head = tieEmbeddings ? null : init.normal([modelDim, vocab], 0.02, { rng });
+  }
+
+  /** Rebuilds a model from `model.config` (e.g. read from a checkpoint). */
+  static fromConfig(config: LanguageModelConfig): LanguageModel {
+    return new LanguageModel(config);
+  }
+
+  /** Final hidden states [batch, T, modelDim] for ids int32 [batch, T] (a tensor, or a host array with `shape`). */
+  async hidden(ids: Tensor | Int32Array, shape?: readonly [number, number], options: ForwardOptions = {}): Promise<Tensor> {
+    const { idTensor, tokenIds } = await contextIds('LanguageModel', ids, shape, this.config.context);
+    const positions = embedding(this.positionEmbedding, arange(idTensor.shape[1])); // [T, dim]
+    const x = dropout(embedding(this.tokenEmbedding, idTensor).add(positions), this.config.dropout, { training: this.training, rng: this.body.rng });
+    return this.body.forward(x, { ...options, tokenIds });
+  }
+}
+
+/** Checks ids int32 [batch, T] (a tensor, or a host array with `shape`) against a model's context; returns them as a tensor and on the host. */
+export async function contextIds(where: string, ids: Tensor | Int32Array, shape: readonly [number, number] | undefined, context: number): Promise<{ idTensor: Tensor; tokenIds: Int32Array }> {
+  const idTensor = idsTensor(ids, shape ?? (ids instanceof Int32Array ? invalid(where, 'shape', undefined, '[batch, T] for host ids') : ids.shape));
+  if (idTensor.rank !== 2) invalid(where, 'ids.shape', idTensor.shape, '[batch, T]');
+  if (idTensor.shape[1] > context) invalid(where, 'T', idTensor.shape[1], `at most context = ${context}`);
+  return { idTensor, tokenIds: ids instanceof Int32Array ? ids : ((await idTensor.data()) as Int32Array) };
+}
+

@@ -4,7 +4,7 @@ import './builtins.js';
 
 export * from './plan.js';
 export { RouterConfigError } from './options.js';
-export { registerRouter, createRouter, routerNames, routerInfo, hasRouter, type RouterConfig, type RouterFactory, type RouterInfo, type RouterShape } from './registry.js';
+export { registerRouter, createRouter, routerNames, hasRouter, routerInfo, type RouterConfig, type RouterFactory, type RouterShape, type RouterInfo, type Causality } from './registry.js';
 export { registerSelection, createSelection, selectionNames, type SelectionRule, type SelectionFactory } from './selection/rule.js';
 export {
   ScoredRouter,

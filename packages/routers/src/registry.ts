@@ -22,39 +22,41 @@ export interface RouterConfig {
 /** Builds a router from its options (strategy removed) and sizes. */
 export type RouterFactory = (options: RouterShape & Record<string, unknown>) => Router;
 
-/** What the documentation and the model builders need to know about a strategy. */
+/**
+ * Whether a strategy's routing of token t reads only token t (and state from past batches), so a
+ * causal language model stays causal: 'yes' in training and evaluation, 'evaluation' when only
+ * its evaluation routing is per token, 'no' when a token's experts depend on other tokens.
+ */
+export type Causality = 'yes' | 'evaluation' | 'no';
+
+/** What the documentation says about a strategy (the README's router table is generated from it). */
 export interface RouterInfo {
-  /** The family it belongs to: 'token choice', 'expert choice', 'unified', 'vector quantized', … */
-  family: string;
-  /** The paper (title, authors, year) or '' for a user strategy. */
+  /** The paper: title, first authors, year. */
   paper: string;
-  /**
-   * True when a token's routing depends only on itself and earlier positions of its sequence
-   * in a causal model (context.causal set; docs/routing.md §2), so the strategy may be used in
-   * a decoder. Default true.
-   */
-  causal: boolean;
-  /** The defaults worth showing in a table (topK, capacity factor, loss weights, …). */
-  defaults?: Record<string, unknown>;
+  /** The family: 'token choice', 'expert choice', 'global top-c', 'balanced assignment', 'dense-to-sparse gate', … */
+  family: string;
+  /** Causal in a causal language model (see `Causality`). */
+  causal: Causality;
+  /** The defaults, in a line. */
+  defaults: string;
 }
 
 const factories = new Map<string, RouterFactory>();
 const infos = new Map<string, RouterInfo>();
 
-/** Registers a strategy (throws if the name is taken, unless `replace`), with what is known of it. */
-export function registerRouter(name: string, factory: RouterFactory, options: { replace?: boolean; info?: Partial<RouterInfo> } = {}): void {
+/** Registers a strategy, with its documentation when given (throws if the name is taken, unless `replace`). */
+export function registerRouter(name: string, factory: RouterFactory, options: { replace?: boolean; info?: RouterInfo } = {}): void {
   if (!name || typeof name !== 'string') throw new Error(`registerRouter: name must be a non-empty string, got ${String(name)}`);
   if (typeof factory !== 'function') throw new Error(`registerRouter: the factory of '${name}' must be a function`);
   if (factories.has(name) && !options.replace) throw new Error(`registerRouter: '${name}' is already registered; pass { replace: true } to replace it`);
   factories.set(name, factory);
-  infos.set(name, { family: 'user', paper: '', causal: true, ...options.info });
+  if (options.info) infos.set(name, options.info);
+  else infos.delete(name);
 }
 
-/** What is known of the registered strategy `name` (family, paper, causal, defaults). */
-export function routerInfo(name: string): RouterInfo {
-  const info = infos.get(name);
-  if (!info) throw new Error(`routerInfo: strategy = '${name}' is not registered; registered: ${routerNames().join(', ')}`);
-  return info;
+/** The documentation a strategy was registered with (undefined when it gave none). */
+export function routerInfo(name: string): RouterInfo | undefined {
+  return infos.get(name);
 }
 
 /** Names of the registered strategies. */

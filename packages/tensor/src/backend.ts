@@ -15,7 +15,7 @@
  * values (`await t.data()`) is the one awaited step.
  */
 import gpujs from '@smoe/gpu.js';
-import type { IKernelRunShortcut, IGPUSettings } from '@smoe/gpu.js';
+import type { IKernelRunShortcut, IGPUSettings, IPipelineRunShortcut, IPipelineSettings, PipelineFunction } from '@smoe/gpu.js';
 
 const { GPU } = gpujs;
 type GPUInstance = InstanceType<typeof GPU>;
@@ -35,6 +35,9 @@ export interface KernelThis {
 /** A compiled kernel: host arrays in, a host array (or a promise of one) out. */
 export type CompiledKernel = (...args: Float32Array[]) => Float32Array | Promise<Float32Array>;
 
+/** A gpu.js kernel as gpu.js returns it (nested results for 2-D/3-D or `Array(n)` outputs). */
+export type KernelShortcut = IKernelRunShortcut;
+
 /** Options for one backend. */
 export interface BackendOptions {
   /** webasm only: run kernels under the async contract so gpu.js may use its worker pool. Default true. */
@@ -48,6 +51,7 @@ export class Backend {
   readonly async: boolean;
   private readonly gpu: GPUInstance;
   private readonly kernels = new Map<string, CompiledKernel>();
+  private readonly shortcuts = new Map<string, KernelShortcut>();
 
   constructor(name: BackendName, options: BackendOptions = {}) {
     this.name = name;
@@ -91,6 +95,7 @@ export class Backend {
       // of an asynchronous webasm backend (its result is then an array, not a promise)
       Object.assign(settings, extra);
       const k = this.gpu.createKernel(source as never, settings as never) as IKernelRunShortcut;
+      this.shortcuts.set(key, k);
       compiled = k as unknown as CompiledKernel;
       if (typeof output !== 'number' || extra) {
         // nested results (2-D/3-D outputs, Array(n) returns, a backend without flatOutput)
@@ -106,9 +111,25 @@ export class Backend {
     return compiled;
   }
 
+  /** The gpu.js kernel behind `kernel(key, …)`, as gpu.js returns it; for compiled steps' plans. */
+  shortcut(key: string): KernelShortcut {
+    const k = this.shortcuts.get(key);
+    if (!k) throw new Error(`shortcut: no kernel '${key}' has been compiled on backend '${this.name}'`);
+    return k;
+  }
+
+  /**
+   * A gpu.js pipeline over this backend's kernels (see `gpu.createPipeline`): `fn` is traced
+   * once with handles, and the recorded kernel calls run as one plan.
+   */
+  pipeline(fn: PipelineFunction, settings: IPipelineSettings): IPipelineRunShortcut {
+    return this.gpu.createPipeline(fn, settings);
+  }
+
   /** Releases every compiled kernel and the gpu.js instance (worker pool, device). */
   destroy(): void {
     this.kernels.clear();
+    this.shortcuts.clear();
     void this.gpu.destroy();
   }
 }
@@ -118,7 +139,7 @@ function isPromiseLike<T>(value: unknown): value is Promise<T> {
 }
 
 /** A kernel result as one flat Float32Array: typed arrays pass through, nested arrays are concatenated in order. */
-function flatten(value: unknown): Float32Array {
+export function flatten(value: unknown): Float32Array {
   if (value instanceof Float32Array) return value;
   const parts: ArrayLike<number>[] = [];
   let length = 0;

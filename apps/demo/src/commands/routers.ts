@@ -15,13 +15,10 @@ const flags: FlagSpecs = {
   help: { type: 'boolean', help: 'show this help' },
 };
 
-/** The defaults as `name value, …`. */
-export function defaultsText(defaults: RouterInfo['defaults']): string {
-  return Object.entries(defaults ?? {}).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
-}
+const causalText: Record<RouterInfo['causal'], string> = { yes: 'yes', evaluation: 'at evaluation only', no: 'no' };
 
 /** One row per strategy and layer kind: name, how the demo selects it, and its documentation. */
-export function routerRows(): Array<{ name: string; demo: string; info: RouterInfo }> {
+export function routerRows(): Array<{ name: string; demo: string; info: RouterInfo | undefined }> {
   const presetOf: Record<string, string> = { vqmoe: 'vqmoe', softMoE: 'softMoE', deepSeekMoE: 'deepseek', moePlusPlus: 'moepp' };
   return [
     ...routerNames().map((name) => ({ name, demo: `--router ${name}`, info: routerInfo(name) })),
@@ -32,7 +29,7 @@ export function routerRows(): Array<{ name: string; demo: string; info: RouterIn
 /** The markdown table of every strategy and layer kind. */
 export function routerTable(): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
-  const rows = routerRows().map(({ name, demo, info }) => `| \`${name}\` | ${cell(info.paper || '–')} | ${cell(info.family)} | ${info.causal ? 'yes' : 'no'} | ${cell(defaultsText(info.defaults) || '–')} | ${demo ? `\`${demo}\`` : ''} |`);
+  const rows = routerRows().map(({ name, demo, info }) => `| \`${name}\` | ${cell(info?.paper || '–')} | ${cell(info?.family ?? '–')} | ${info ? causalText[info.causal] : '–'} | ${cell(info?.defaults || '–')} | ${demo ? `\`${demo}\`` : ''} |`);
   return ['| strategy | paper | family | causal in a causal LM | defaults | demo |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n';
 }
 
@@ -65,5 +62,5 @@ export async function routers(argv: readonly string[]): Promise<void> {
     process.stdout.write(routerTable());
     return;
   }
-  for (const { name, demo, info } of routerRows()) console.log(`${name.padEnd(36)} ${(info.causal ? 'causal' : 'not causal').padEnd(11)} ${info.family}${demo ? `  (${demo})` : ''}`);
+  for (const { name, demo, info } of routerRows()) console.log(`${name.padEnd(36)} ${(info ? causalText[info.causal] : '?').padEnd(19)} ${info?.family ?? ''}${demo ? `  (${demo})` : ''}`);
 }
