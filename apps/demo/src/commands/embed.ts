@@ -42,6 +42,8 @@ export interface EmbeddingStudy {
   trainMessages: number;
   testMessages: number;
   tokensPerMessage: number;
+  /** Accuracy of always answering the test messages' most frequent class (the floor to beat). */
+  majorityAccuracy: number;
   alpha: number;
   rows: EmbeddingRow[];
 }
@@ -115,7 +117,8 @@ export async function runEmbeddingStudy(from: string, options: { selection?: str
     }
   }
   model.setSelection(null);
-  return { command: 'embed', checkpoint: path, trainMessages: train.ids.length, testMessages: test.ids.length, tokensPerMessage: length, alpha, rows };
+  const spam = test.labels.reduce((n, label) => n + label, 0) / test.labels.length;
+  return { command: 'embed', checkpoint: path, trainMessages: train.ids.length, testMessages: test.ids.length, tokensPerMessage: length, majorityAccuracy: Math.max(spam, 1 - spam), alpha, rows };
 }
 
 /** The markdown table of a study (generated from its JSON). */
@@ -125,7 +128,7 @@ export function embeddingTable(study: EmbeddingStudy): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...study.rows.map((r) => `| ${r.selection} | ${r.kind} | ${r.width} | ${fmt(r.nearestNeighbour.accuracy * 100, 1)} % | ${fmt(r.nearestNeighbour.f1)} | ${fmt(r.linearProbe.accuracy * 100, 1)} % | ${fmt(r.linearProbe.f1)} |`),
   ];
-  return `${lines.join('\n')}\n\nSpamAssassin, ${study.trainMessages} training / ${study.testMessages} test messages, first ${study.tokensPerMessage} byte tokens, embedded by ${study.checkpoint} without training (sum: α = ${study.alpha}).\n`;
+  return `${lines.join('\n')}\n\nSpamAssassin, ${study.trainMessages} training / ${study.testMessages} test messages, first ${study.tokensPerMessage} byte tokens, embedded by ${study.checkpoint} without training (sum: α = ${study.alpha}); always answering the majority class scores ${fmt(study.majorityAccuracy * 100, 1)} %.\n`;
 }
 
 /** `pnpm demo embed --from <run>`. */
