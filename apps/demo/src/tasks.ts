@@ -89,21 +89,39 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Mean validation loss (nats per token) of a language model over sequential windows of `tokens`. */
-export async function evaluateLanguageModel(model: LanguageModel, tokens: Int32Array, context: number, batch: number): Promise<{ loss: number; bitsPerCharacter: number; tokens: number }> {
+/**
+ * Mean validation loss (nats per token) of a language model over sequential windows of `tokens`.
+ * With `inputs` (ids aligned with `tokens`, e.g. a corrupted reading of the same text) the model
+ * reads them and is scored on predicting `tokens`: the robustness setting.
+ */
+export async function evaluateLanguageModel(
+  model: LanguageModel,
+  tokens: Int32Array,
+  context: number,
+  batch: number,
+  inputs?: Int32Array,
+): Promise<{ loss: number; bitsPerCharacter: number; tokens: number; routing: Record<string, number> }> {
+  if (inputs && inputs.length !== tokens.length) throw new Error(`evaluation: ${inputs.length} input ids are not aligned with ${tokens.length} target ids`);
   let total = 0;
   let count = 0;
+  // routing statistics averaged over batches (load CV, experts run per token, …)
+  const routing: Record<string, number> = {};
+  let batches = 0;
   await inEvalMode(model, async () => {
     for (const b of lmBatches(tokens, { context, batch, mode: 'sequential', dropLast: true })) {
       const n = b.batch * b.context;
+      if (inputs) b.starts.forEach((start, row) => b.inputs.set(inputs.subarray(start, start + context), row * context));
       const result = await noGrad(() => model.loss(b));
       total += (await result.taskLoss.item()) * n;
       count += n;
+      batches++;
+      for (const [k, v] of Object.entries(result.metrics)) if (k.startsWith('routing.')) routing[k.slice(8)] = (routing[k.slice(8)] ?? 0) + v;
     }
   });
   if (count === 0) throw new Error(`evaluation: fewer than ${context * batch + 1} validation tokens; lower --context or --batch`);
+  for (const k of Object.keys(routing)) routing[k] /= batches;
   const loss = total / count;
-  return { loss, bitsPerCharacter: loss / Math.LN2, tokens: count };
+  return { loss, bitsPerCharacter: loss / Math.LN2, tokens: count, routing };
 }
 
 /** SpamAssassin as byte ids, truncated to `maxLength`. */

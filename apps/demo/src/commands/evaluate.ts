@@ -3,12 +3,12 @@
  * accuracy (and F1) for a classifier or ViT. The data set and sizes come from the run's
  * summary.json when there is one; flags override them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LanguageModel, SequenceClassifier, VisionTransformer } from '@smoe/moe';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { corruptMnist, corruptString, parseCorruption, type Corruption } from '../corruption.js';
-import { fmt, loadModel, useBackend } from '../run.js';
+import { fmt, loadModel, readJsonFile, useBackend } from '../run.js';
 import { defaultSettings, validateSettings, datasetNames, type DatasetName, type RunSettings } from '../settings.js';
 import { evaluateClassifier, evaluateLanguageModel, evaluateVision, tokenizer } from '../tasks.js';
 import { textCorpus, type CorpusName } from '@smoe/datasets/node';
@@ -39,7 +39,10 @@ export interface EvalResult {
 function runSettings(checkpoint: string): RunSettings | undefined {
   for (const dir of [dirname(dirname(checkpoint)), dirname(checkpoint)]) {
     const file = join(dir, 'summary.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { settings: RunSettings }).settings;
+    if (!existsSync(file)) continue;
+    const summary = readJsonFile(file) as { settings?: RunSettings };
+    if (typeof summary?.settings !== 'object' || summary.settings === null) throw new UsageError(`${file} has no settings object; it was not written by this demo, or it was edited (delete it and pass --dataset)`);
+    return summary.settings;
   }
   return undefined;
 }
@@ -54,7 +57,18 @@ export async function runEvaluation(from: string, options: { dataset?: DatasetNa
     model.setSelection({ rule, ...(k !== undefined ? { topK: Number(k) } : {}) });
   }
   const saved = runSettings(path);
-  const s = validateSettings({ ...defaultSettings, ...saved, ...(options.dataset ? { dataset: options.dataset } : {}), ...(options.evalSize !== undefined ? { evalSize: options.evalSize } : {}), ...(options.batch ? { batch: options.batch } : {}) });
+  let s: RunSettings;
+  try {
+    s = validateSettings({ ...defaultSettings, ...saved, ...(options.dataset ? { dataset: options.dataset } : {}), ...(options.evalSize !== undefined ? { evalSize: options.evalSize } : {}), ...(options.batch !== undefined ? { batch: options.batch } : {}) });
+  } catch (error) {
+    throw new UsageError(`eval: ${(error as Error).message}${saved ? ' (flags over the run\'s summary.json)' : ''}`);
+  }
+  const kind = model instanceof VisionTransformer ? 'images' : model instanceof SequenceClassifier ? 'spam' : 'text';
+  const fits = kind === 'images' ? !['moby-dick', 'sotu', 'spam'].includes(s.dataset) : kind === 'spam' ? s.dataset === 'spam' || !options.dataset : s.dataset === 'moby-dick' || s.dataset === 'sotu';
+  if (options.dataset && !fits) {
+    const allowed = kind === 'images' ? 'mnist, digits0to4 or digits5to9' : kind === 'spam' ? 'spam' : 'moby-dick or sotu';
+    throw new UsageError(`eval: --dataset ${options.dataset} does not fit ${path}, a ${kind === 'images' ? 'vision model' : kind === 'spam' ? 'spam classifier' : 'language model'}; use ${allowed}`);
+  }
   const seed = options.seed ?? 0;
   const c = options.corruption;
   if (model instanceof LanguageModel) {
@@ -69,7 +83,7 @@ export async function runEvaluation(from: string, options: { dataset?: DatasetNa
     return { checkpoint: path, dataset, split: options.split, clean, corrupted, corruption: c };
   }
   if (model instanceof SequenceClassifier) {
-    const settings = { ...s, context: Math.min(s.context, model.config.body.context) };
+    const settings = s;
     const clean = await evaluateClassifier(model, options.split, settings, s.evalSize);
     const corrupted = c
       ? await evaluateClassifier(model, options.split, settings, s.evalSize, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), c, seed + i)))
@@ -89,10 +103,15 @@ export async function runEvaluation(from: string, options: { dataset?: DatasetNa
 export async function evaluate(argv: readonly string[]): Promise<void> {
   const parsed = parseFlags('eval', argv, flags);
   if (parsed.help) {
-    process.stdout.write(helpText('eval', 'Evaluates a checkpoint: bits per character (LM) or accuracy (classifier, ViT), clean and corrupted.', flags));
+    process.stdout.write(helpText('eval', 'Evaluates a checkpoint: bits per character (LM) or accuracy (classifier, ViT), clean and corrupted.', flags, { split: 'validation', seed: 0, backend: 'auto', 'eval-size': "the run's", batch: "the run's" }));
     return;
   }
   if (typeof parsed.from !== 'string') throw new UsageError('eval: --from <checkpoint or run folder> is required');
+  for (const flag of ['batch', 'eval-size', 'seed'] as const) {
+    const v = parsed[flag];
+    const min = flag === 'batch' ? 1 : 0;
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) throw new UsageError(`eval: --${flag} ${String(v)} is invalid; allowed: an integer ≥ ${min}`);
+  }
   await useBackend(typeof parsed.backend === 'string' ? parsed.backend : 'auto');
   const { model } = await loadModel(parsed.from);
   const isImage = model instanceof VisionTransformer;

@@ -5,14 +5,15 @@
  *   regime: the conventional router path is dropped and tokens route by their discrete code.
  * - A ViT → the second vision task (digits 5–9 by default): the body is kept, the class head is
  *   re-initialised for the new classes.
- * Messages are cut to the pre-trained model's context (at most --context, default 256).
+ * Messages are read whole up to --context characters (default 1024), in chunks of the
+ * pre-trained model's context pooled together (SequenceClassifier).
  * Reports accuracy (and F1 of the spam class) on the test split; writes a run folder.
  */
 import { join } from 'node:path';
 import { LanguageModel, SequenceClassifier, VisionTransformer } from '@smoe/moe';
-import { AdamW, train, warmupCosine } from '@smoe/trainer/node';
+import { AdamW, train, type FileStorage, type Schedule } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
-import { fmt, loadModel, summariseMetrics, useBackend, writeJson } from '../run.js';
+import { claimRunFolder, fmt, learningRateSchedule, loadModel, progressOption, summariseMetrics, useBackend, writeJson } from '../run.js';
 import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';
 import { evaluateClassifier, evaluateVision, spamBatches, visionBatches } from '../tasks.js';
 
@@ -24,7 +25,7 @@ const flags: FlagSpecs = {
 const summary = 'Fine-tunes a pre-trained checkpoint: a language model on SpamAssassin (ham/spam), or a ViT on a second vision task (digits5to9 by default). VQMoE models fine-tune in the discrete-routing regime.';
 
 /** Fine-tuning defaults: shorter, gentler than pretraining. */
-export const finetuneDefaults: RunSettings = { ...defaultSettings, dataset: 'spam', steps: 150, lr: 1e-3, warmup: 15, context: 256, batch: 16, evalEvery: 50, evalSize: 200, checkpointEvery: 50, out: 'runs/finetune' };
+export const finetuneDefaults: RunSettings = { ...defaultSettings, dataset: 'spam', steps: 150, lr: 1e-3, warmup: 15, context: 1024, batch: 8, evalEvery: 50, evalSize: 200, checkpointEvery: 50, out: 'runs/finetune' };
 
 /** Result of a fine-tuning run (also written to summary.json). */
 export interface FinetuneResult {
@@ -39,19 +40,32 @@ export interface FinetuneResult {
 }
 
 /** Runs fine-tuning from `from` with `settings`. */
-export async function runFinetune(from: string, settings: RunSettings, log: (line: string) => void = (l) => console.log(l)): Promise<FinetuneResult> {
-  const backend = await useBackend(settings.backend);
+export async function runFinetune(from: string, requested: RunSettings, log: (line: string) => void = (l) => console.log(l)): Promise<FinetuneResult> {
+  // Checked before any training: the checkpoint, the schedule, the run folder.
+  const backend = await useBackend(requested.backend);
   const { model: pretrained, path } = await loadModel(from);
+  if (pretrained instanceof LanguageModel && requested.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${requested.dataset}'`);
+  if (pretrained instanceof VisionTransformer && (requested.dataset === 'moby-dick' || requested.dataset === 'sotu')) {
+    throw new UsageError(`finetune: ${path} holds a ViT; fine-tune it on an image set (mnist, digits0to4, digits5to9), not '${requested.dataset}'`);
+  }
+  const { schedule, settings } = learningRateSchedule(requested, log);
+  const out = await claimRunFolder(settings, log);
+  try {
+    return await finetuneIn(out, pretrained, path, backend, settings, schedule, log);
+  } finally {
+    await out.close();
+  }
+}
+
+async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeof loadModel>>['model'], path: string, backend: string, settings: RunSettings, schedule: Schedule, log: (line: string) => void): Promise<FinetuneResult> {
   const optimizer = new AdamW({ lr: settings.lr, weightDecay: settings.weightDecay });
-  const schedule = warmupCosine({ warmup: Math.min(settings.warmup, Math.floor(settings.steps / 10)), total: settings.steps, min: 0.1 });
-  const common = { optimizer, schedule, steps: settings.steps, clipNorm: settings.clipNorm > 0 ? settings.clipNorm : undefined, evalEvery: settings.evalEvery, checkpointEvery: settings.checkpointEvery, out: settings.out, overwrite: settings.overwrite, resume: settings.resume, seed: settings.seed, progress: settings.progress };
+  const common = { optimizer, schedule, steps: settings.steps, clipNorm: settings.clipNorm > 0 ? settings.clipNorm : undefined, evalEvery: settings.evalEvery, checkpointEvery: settings.checkpointEvery, out, overwrite: settings.overwrite, resume: settings.resume, seed: settings.seed, progress: progressOption(settings.progress) };
   const started = performance.now();
   let test: Record<string, number>;
   let regime: string | undefined;
   if (pretrained instanceof LanguageModel) {
     if (settings.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${settings.dataset}'`);
-    // Messages are cut to the positions the pre-trained model has.
-    settings = { ...settings, context: Math.min(settings.context, pretrained.config.context) };
+    // Messages are read up to settings.context characters, in chunks of the pre-trained context.
     const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool: 'mean', seed: settings.seed });
     if (pretrained.config.moe?.vq) {
       model.setRegime('discrete');
@@ -95,7 +109,7 @@ export async function runFinetune(from: string, settings: RunSettings, log: (lin
 export async function finetune(argv: readonly string[]): Promise<void> {
   const parsed = parseFlags('finetune', argv, flags);
   if (parsed.help) {
-    process.stdout.write(helpText('finetune', summary, flags));
+    process.stdout.write(helpText('finetune', summary, flags, finetuneDefaults));
     return;
   }
   if (typeof parsed.from !== 'string') throw new UsageError("finetune: --from <checkpoint or run folder> is required (e.g. --from runs/pretrain)");
