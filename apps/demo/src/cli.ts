@@ -7,6 +7,8 @@
  *   compare    several routers on the same data, seed and budget, as a markdown table
  *   report     an HTML report of a run folder (loss curves, expert load, routing map)
  *   export     a run's model as a Transformers checkpoint folder (Mixtral / Qwen2-MoE / OLMoE)
+ *   embed      MoEE embeddings of a pre-trained LM scored without training
+ *   routers    the router strategies and layer kinds with paper, family, causality, defaults
  */
 import { spawn } from 'node:child_process';
 import { failure, runCommand } from './main.js';

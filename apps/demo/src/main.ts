@@ -12,6 +12,8 @@ const commands: Record<string, { summary: string; run: (argv: readonly string[])
   compare: { summary: 'the router study: routers × corpora × seeds, robustness, fine-tuning (resumable, --jobs)', run: async (a) => (await import('./commands/compare.js')).compare(a) },
   report: { summary: 'write an HTML report of a run folder, or a compare study\'s tables', run: async (a) => (await import('./commands/report.js')).report(a) },
   export: { summary: 'write a run\'s model as a Transformers checkpoint folder (--hf OUT)', run: async (a) => (await import('./commands/export.js')).exportCommand(a) },
+  embed: { summary: 'score MoEE embeddings of a pre-trained LM without training (nearest neighbour, linear probe)', run: async (a) => (await import('./commands/embed.js')).embedCommand(a) },
+  routers: { summary: 'list the router strategies and layer kinds (--markdown: the README table)', run: async (a) => (await import('./commands/routers.js')).routers(a) },
 };
 
 function usage(): string {

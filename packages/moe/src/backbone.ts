@@ -74,8 +74,9 @@ export interface BackboneConfig {
 export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 'soft' | 'zeroComputation'>> & {
   selection: SelectionConfig | null;
   vq: Required<VQMoEConfig> | null;
-  soft: Required<SoftMoEConfig> | null;
-  zeroComputation: ResolvedZeroComputationConfig | null;
+  /** Present only when set, so configs (and checkpoints) of routed models stay as they were. */
+  soft?: Required<SoftMoEConfig>;
+  zeroComputation?: ResolvedZeroComputationConfig;
 };
 export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
 
@@ -131,9 +132,9 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
       capacityPriority: layer.capacityPriority,
       selection: layer.selection,
       vq: layer.vq,
+      ...(soft ? { soft } : {}),
+      ...(zeroComputation ? { zeroComputation } : {}),
       causalRouting: layer.causalRouting,
-      soft,
-      zeroComputation,
     };
   }
   return {
@@ -219,7 +220,7 @@ export class Backbone extends RoutedStack {
   async forward(x: Tensor, options: ForwardOptions & { tokenIds?: Int32Array } = {}): Promise<Tensor> {
     const step = options.step ?? this.progress.step;
     const totalSteps = options.totalSteps ?? this.progress.totalSteps;
-    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds, calibrate: options.calibrate };
+    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds, calibrate: options.calibrate, causal: options.causalRouting };
     let h = x;
     for (const [layer, block] of this.blocks.entries()) {
       try {

@@ -12,6 +12,7 @@ import { routerInfo, routerNames, type Causality } from '@smoe/routers';
 import { describeEachBackend } from '@smoe/tensor/testing';
 import { LanguageModel, type LanguageModelConfig } from './language_model.js';
 import type { MoEConfig } from './backbone.js';
+import { deepSeekMoE } from './fine_grained.js';
 
 const batch = 3;
 const context = 8;
@@ -72,6 +73,7 @@ const cases: Array<[string, MoEConfig, Causality]> = [
   ['VQMoE, mixed regime', { experts: 4, vq: { regime: 'mixed' } }, 'yes'],
   ['VQMoE, discrete regime', { experts: 4, vq: { regime: 'discrete' } }, 'yes'],
   ['MoE++ (zero-computation experts)', { experts: 4, zeroComputation: {} }, 'yes'],
+  ['DeepSeekMoE (fine-grained and shared experts, sigmoid bias-balanced gate)', deepSeekMoE({ experts: 2, expertDim: 16, topK: 1, granularity: 2, sharedExperts: 1 }), 'yes'],
   ['training-free USMoE on token choice', { experts: 4, selection: { rule: 'usmoe', topK: 1.5 } }, 'yes'],
   ['training-free expert choice on token choice', { experts: 4, selection: { rule: 'expertChoice', topK: 2 } }, 'yes'],
 ];

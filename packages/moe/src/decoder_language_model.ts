@@ -175,7 +175,7 @@ export class DecoderBody extends RoutedStack {
 
   /** x: [batch, tokens, dim] → final-normed hidden states [batch, tokens, dim]. */
   async forward(x: Tensor, options: ForwardOptions & { tokenIds?: Int32Array } = {}): Promise<Tensor> {
-    const context: MoEContext = { training: this.training, rng: this.rng, step: options.step ?? this.progress.step, totalSteps: options.totalSteps ?? this.progress.totalSteps, tokenIds: options.tokenIds };
+    const context: MoEContext = { training: this.training, rng: this.rng, step: options.step ?? this.progress.step, totalSteps: options.totalSteps ?? this.progress.totalSteps, tokenIds: options.tokenIds, causal: options.causalRouting };
     let h = x;
     for (const block of this.blocks) h = await block.forward(h, context);
     return rmsNorm(h, this.finalNorm, this.config.normEps);

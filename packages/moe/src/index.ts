@@ -8,6 +8,8 @@ export { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig
 export { MoELayer, resolveMoELayerConfig, vqRegimes, vqContinuousRouter, type MoELayerConfig, type MoELayerOptions, type MoEContext, type ResolvedMoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
 export { SoftMoELayer, resolveSoftMoEConfig, resolveSoftMoELayerConfig, type SoftMoEConfig, type SoftMoELayerConfig, type SoftMoEWeights, type ResolvedSoftMoELayerConfig } from './soft_moe.js';
 export { MoEPlusPlusLayer, resolveMoEPlusPlusLayerConfig, resolveZeroComputationConfig, type MoEPlusPlusLayerConfig, type ZeroComputationConfig, type ResolvedZeroComputationConfig, type ResolvedMoEPlusPlusLayerConfig } from './moe_plus_plus.js';
+export { mixtureLayers, type MixtureLayerInfo } from './layer_info.js';
+export { embed, embedKinds, embeddingKinds, poolingMatrix, type EmbedOptions, type EmbeddingKind } from './embed.js';
 export { deepSeekMoE, fineGrainedSizes, activeExpertParameters, type FineGrainedOptions } from './fine_grained.js';
 export { MultiHeadAttention, type MultiHeadAttentionOptions } from './attention.js';
 export { TransformerBlock, type TransformerBlockOptions } from './block.js';

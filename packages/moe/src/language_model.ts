@@ -15,6 +15,7 @@
  */
 import { Rng, crossEntropy, dropout, embedding, init, arange, type Tensor } from '@smoe/tensor';
 import { Backbone, backboneKeys, idsTensor, lossResult, resolveBackboneConfig, type BackboneConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig } from './backbone.js';
+import { embed, type EmbedOptions } from './embed.js';
 import { MoEModel } from './moe_model.js';
 import type { RoutedStack } from './routed_stack.js';
 import { checkBoolean, checkInteger, checkKeys, checkObject, invalid, orDefault } from './validate.js';
@@ -75,6 +76,11 @@ export abstract class LanguageModelBase extends MoEModel {
   /** Logits [batch, T, vocab] for ids int32 [batch, T]. */
   async forward(ids: Tensor | Int32Array, shape?: readonly [number, number], options: ForwardOptions = {}): Promise<Tensor> {
     return this.logits(await this.hidden(ids, shape, options));
+  }
+
+  /** MoEE sentence embeddings [batch, width] of ids [batch, T]: pooled hidden state, every MoE layer's routing weights, both, or both for summed similarities (embed.ts). */
+  embed(ids: Tensor | Int32Array, shape: readonly [number, number], options: EmbedOptions = {}): Promise<Tensor> {
+    return embed(this, ids, shape, options);
   }
 
   /** hidden [..., modelDim] → logits [..., vocab]. */

@@ -9,13 +9,14 @@
  *
  *   gating residual:  G_l = x·W_l + G_{l−1}·W_res     (G_{l−1}: the previous MoE++ layer's scores;
  *                     W_res: [N+Z, N+Z], initialised to 0)
- *   selection:        top-k over the N+Z scores (token choice, softmax over the selected)
+ *   selection:        top-k over the N+Z scores; w = softmax over all N+Z of the chosen (not
+ *                     renormalised: a token that picks a null expert keeps less than 1 in total)
  *   y_t = Σ_{(t, e, w)} w · E_e(x_t)                   only FFN pairs reach the grouped matmul
  *   loss = 0.01 · (N+Z) · Σ_e η_e f_e P_e,  η_e = 1 (FFN), τ (zero-computation)
  *
  * A token routed to zero-computation experts only does FFN work for its FFN experts: the
- * statistics report `ffnExpertsPerToken` (FFN rows per token) beside `expertsPerToken` (all
- * pairs), and the zero-computation share. Every token reads only its own scores: causal.
+ * statistics report `expertRunsPerToken` (FFN rows per token) beside `expertsPerToken` (all
+ * pairs), and the share of each zero-computation kind (`nullShare`, `copyShare`, `constantShare`). Every token reads only its own scores: causal.
  *
  * Defaults: nullExperts 1, copyExperts 1, constantExperts 2 (the paper's split of its
  * zero-computation experts), topK 2, gatingResidual true, balanceLossWeight 0.01, tau 0.75,
@@ -130,7 +131,7 @@ export class MoEPlusPlusLayer extends Module {
     this.residualGate = c.gatingResidual ? init.zeros([total, total]) : null;
     this.constantGate = c.constantExperts > 0 ? init.xavier([c.constantExperts, c.dim, 2], { rng }) : null;
     this.constantVectors = c.constantExperts > 0 ? init.normal([c.constantExperts, c.dim], 0.02, { rng }) : null;
-    this.selection = createSelection('tokenChoice', total, { topK: c.topK });
+    this.selection = createSelection('tokenChoice', total, { topK: c.topK, weighting: 'softmax' });
   }
 
   /** N + Z: FFN experts, then null, copy and constant experts, in that order of indices. */
@@ -192,7 +193,7 @@ export class MoEPlusPlusLayer extends Module {
     const c = this.config;
     const pairs = Math.max(plan.tokenIndex.length, 1);
     const share = (from: number, count: number): number => plan.counts.slice(from, from + count).reduce((a, b) => a + b, 0) / pairs;
-    stats.strategy.ffnExpertsPerToken = ffnPlan.tokenIndex.length / plan.tokens;
+    stats.expertRunsPerToken = ffnPlan.tokenIndex.length / plan.tokens;
     stats.strategy.nullShare = share(c.experts, c.nullExperts);
     stats.strategy.copyShare = share(c.experts + c.nullExperts, c.copyExperts);
     stats.strategy.constantShare = share(c.experts + c.nullExperts + c.copyExperts, c.constantExperts);

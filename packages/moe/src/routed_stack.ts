@@ -22,6 +22,11 @@ export interface ForwardOptions {
    * evaluating a swapped selection rule such as training-free USMoE; docs/routing.md §3).
    */
   calibrate?: boolean;
+  /**
+   * Route causally in this pass (default: the layers' `causalRouting`); false lets the
+   * sequence-level rules read the whole sequence, e.g. to embed whole messages (embed.ts).
+   */
+  causalRouting?: boolean;
 }
 
 /** What every mixture-of-experts layer (routed, Soft MoE, MoE++) reports after a forward pass. */

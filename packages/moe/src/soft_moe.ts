@@ -162,7 +162,7 @@ async function routingEntropy(combine: Tensor): Promise<number> {
 /**
  * Soft MoE in the statistics every layer reports: each expert processes `slotsPerExpertTotal`
  * slots (perfect balance), no token is dropped or unrouted, and the expert work per token is
- * slots / tokens (`expertsPerToken`, the FFN rows run per token).
+ * slots / tokens (`expertsPerToken` and `expertRunsPerToken`: the FFN rows run per token).
  */
 function softStats(tokens: number, experts: number, slotsPerExpertTotal: number, entropy: number): RoutingStats {
   const pairs = experts * slotsPerExpertTotal;

@@ -104,14 +104,16 @@ export class ReMoERouter extends ScoredRouter {
     this.l1Weight *= this.l1Growth ** Math.sign(1 - this.topK / plan.experts - sparsity);
   }
 
+  /** λ, beside the selection rule's state (none for the ReLU rule). */
   override async routerState(): Promise<Record<string, Float32Array>> {
-    return { l1Weight: Float32Array.of(this.l1Weight) };
+    return { ...(await super.routerState()), l1Weight: Float32Array.of(this.l1Weight) };
   }
 
   override loadRouterState(state: Record<string, Float32Array>): void {
-    const value = state.l1Weight;
-    if (!value || value.length !== 1) throw new Error("remoe: loadRouterState needs 'l1Weight' with 1 value");
-    this.l1Weight = value[0];
+    const { l1Weight, ...rest } = state;
+    if (!l1Weight || l1Weight.length !== 1) throw new Error("remoe: loadRouterState needs 'l1Weight' with 1 value");
+    this.l1Weight = l1Weight[0];
+    super.loadRouterState(rest);
   }
 }
 
