@@ -54,7 +54,7 @@ describe('flags and settings', () => {
     expect([s.steps, s.router, s.layers, s.dataset]).toEqual([7, 'expertChoice', 2, defaultSettings.dataset]);
     writeFileSync(file, JSON.stringify({ stepz: 7 }));
     expect(() => buildSettings({ config: file })).toThrow(/unknown setting 'stepz'/);
-    expect(() => buildSettings({ router: 'nope' })).toThrow(/router \(--router\) = "nope"; allowed: dense, vqmoe, smoe, tokenChoice/);
+    expect(() => buildSettings({ router: 'nope' })).toThrow(/router \(--router\) = "nope"; allowed: dense, vqmoe, smoe, softMoE, deepseek, moepp, tokenChoice/);
     expect(() => buildSettings({ heads: 5 })).toThrow(/heads \(--heads\) = 5; allowed: a divisor of modelDim/);
   });
   it('never changes a warm-up silently: a default too long for the schedule is cut and said, a given one is an error', () => {

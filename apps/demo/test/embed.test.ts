@@ -6,7 +6,7 @@ import { runEmbeddingStudy, embeddingTable } from '../src/commands/embed.js';
 import { runPretrain } from '../src/commands/pretrain.js';
 import { defaultSettings } from '../src/settings.js';
 
-const tiny = { steps: 2, batch: 2, context: 16, layers: 1, modelDim: 8, heads: 2, ffDim: 16, experts: 4, evalEvery: 2, evalSize: 300, checkpointEvery: 2, progress: false };
+const tiny = { steps: 2, batch: 2, context: 16, layers: 1, modelDim: 8, heads: 2, ffDim: 16, experts: 4, evalEvery: 2, evalSize: 300, checkpointEvery: 2, progress: false, warmup: 0, backend: 'cpu' };
 
 describe('embed (tiny pre-trained model)', () => {
   it('scores every embedding kind with the trained rule and the USMoE swap, and the table follows the JSON', async () => {
