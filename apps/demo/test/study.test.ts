@@ -80,7 +80,7 @@ describe('pnpm demo compare', () => {
 
   it('--jobs 2 runs the cells as separate processes with the same results', () => {
     const out = mkdtempSync(join(tmpdir(), 'smoe-study-jobs-'));
-    const args = ['--routers', 'tokenChoice', '--seeds', '1', '--datasets', 'moby-dick', '--swaps', '', '--finetune-steps', '0', ...tiny.slice(8)];
+    const args = ['--routers', 'tokenChoice', '--seeds', '1', '--datasets', 'moby-dick', '--swaps', 'none', '--finetune-steps', '0', ...tiny.slice(8)];
     const r = demo('compare', '--out', out, '--jobs', '2', ...args);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);

@@ -27,7 +27,7 @@ const flags: FlagSpecs = {
   routers: { type: 'string', help: 'training rows, comma-separated; router@k sets k (default dense,tokenChoice,expertChoice,usmoe,usmoe@1.5,vqmoe)' },
   datasets: { type: 'string', help: 'corpora, comma-separated (default moby-dick,sotu)' },
   seeds: { type: 'string', help: 'seeds, comma-separated (default 1,2,3)' },
-  swaps: { type: 'string', help: "training-free selection rules applied to each token-choice model, rule@k, comma-separated; '' for none (default usmoe@1.5)" },
+  swaps: { type: 'string', help: "training-free selection rules applied to each token-choice model, rule@k, comma-separated, or none (default usmoe@1.5)" },
   corrupt: { type: 'string', help: 'corruption of the validation inputs, kind:severity keeping positions (default substitution:3)' },
   'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 150)' },
   'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read (default 1024)' },
@@ -60,7 +60,7 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
   for (const c of corpora) if (!(datasetNames as readonly string[]).includes(c) || taskOf(c) !== 'lm') throw new UsageError(`compare: --datasets entry '${c}' is not a text corpus; use moby-dick and/or sotu`);
   const seedList = list(seeds, '1,2,3').map(Number);
   for (const s of seedList) if (!Number.isInteger(s) || s < 0) throw new UsageError(`compare: --seeds must be non-negative integers, got ${String(seeds)}`);
-  const swapList = list(swaps, 'usmoe@1.5');
+  const swapList = swaps === 'none' ? [] : list(swaps, 'usmoe@1.5');
   for (const swap of swapList) if (!(parseRow(swap).topK! > 0)) throw new UsageError(`compare: --swaps entry '${swap}' must be rule@k, e.g. usmoe@1.5`);
   const finetuneSteps = Number(parsed['finetune-steps'] ?? 150);
   const finetune = buildSettings({}, { ...finetuneDefaults, steps: Math.max(1, finetuneSteps), context: Number(parsed['finetune-chars'] ?? 1024), backend: settings.backend, out: join(settings.out, 'finetune') });
