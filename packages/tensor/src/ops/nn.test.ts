@@ -158,6 +158,16 @@ describeEachBackend('nn ops', (backend) => {
     const [w] = seeded([4], 572, { requiresGrad: true, low: 0.5, high: 1.5 });
     const [b] = seeded([4], 573, { requiresGrad: true });
     await expectGradcheck((a, c, d) => ops.layerNorm(a, c, d), [x, w, b]);
+    // rows of a 3-D input (the fused kernels index rows across the leading axes), without affine
+    const [x3] = seeded([2, 3, 5], 574, { requiresGrad: true });
+    await expectGradcheck((a) => ops.layerNorm(a), [x3]);
+  });
+
+  it('layerNorm: rows with a large mean normalise as exactly as centred ones (two-pass variance)', async () => {
+    const [x, rx] = seeded([4, 6], 575);
+    const shifted = ops.add(x, 1000);
+    const [w, rw] = seeded([6], 576, { low: 0.5, high: 1.5 });
+    await expectClose(ops.layerNorm(shifted, w), refLayerNorm(rx, rw), { ...tol, atol: 2e-3 }, 'mean 1000');
   });
 
   it('rmsNorm: with and without weight, odd widths', async () => {
