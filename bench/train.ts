@@ -30,18 +30,8 @@ import { getBackend, setBackend } from '@smoe/tensor/node';
 import { AdamW, clipGradNorm, warmupCosine } from '@smoe/trainer';
 import { startPytorch } from './pytorch.js';
 
-/** A bench model: the LM's sizes and its batch shape. */
-interface BenchModel {
-  name: string;
-  layers: number;
-  modelDim: number;
-  heads: number;
-  ffDim: number;
-  experts: number;
-  topK: number;
-  batch: number;
-  context: number;
-}
+/** A bench model: the LM's sizes, its MoE layers' experts and k, and its batch shape. */
+type BenchModel = Pick<LanguageModelConfig, 'layers' | 'modelDim' | 'heads' | 'ffDim' | 'context'> & { name: string; experts: number; topK: number; batch: number };
 
 const models: BenchModel[] = [
   { name: 'default', layers: 2, modelDim: 64, heads: 4, ffDim: 128, experts: 8, topK: 2, batch: 16, context: 64 },
