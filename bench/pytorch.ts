@@ -20,8 +20,8 @@ export interface PytorchWorker {
   /** torch version and intra-op threads. */
   readonly torch: string;
   readonly threads: number;
-  /** Runs `steps` training steps; returns their wall time in seconds (measured inside Python) and the last loss. */
-  run(steps: number): Promise<{ seconds: number; loss: number }>;
+  /** Runs `steps` training steps; returns their wall and CPU time (all threads) in seconds, measured inside Python, and the last loss. */
+  run(steps: number): Promise<{ seconds: number; cpuSeconds: number; loss: number }>;
   /** Ends the worker. */
   close(): void;
 }

@@ -16,7 +16,7 @@ JSON reply per line on stdout, so both sides can be measured in alternating roun
 
   {"workload": "lm", "layers": 2, "modelDim": 64, ...}  -> {"ready": true, "threads": 2, ...}
   {"workload": "moeLayer", "tokens": 1024, ...}         -> {"ready": true, ...}
-  {"steps": 5}                                          -> {"seconds": ..., "loss": ...}
+  {"steps": 5}                                          -> {"seconds": ..., "cpuSeconds": ..., "loss": ...}
   {"quit": true}                                        -> exits
 
 Needs Debian's python3-torch (bench/setup.sh installs it).
@@ -207,11 +207,11 @@ def main():
             workload = LanguageModelWorkload(command) if kind == "lm" else MoELayerWorkload(command)
             reply({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()})
             continue
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         loss = 0.0
         for _ in range(command["steps"]):
             loss = workload.step()
-        reply({"seconds": time.perf_counter() - start, "loss": loss})
+        reply({"seconds": time.perf_counter() - start, "cpuSeconds": time.process_time() - cpu, "loss": loss})
 
 
 if __name__ == "__main__":

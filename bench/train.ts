@@ -12,7 +12,9 @@
  * installs it). After warm-up steps (kernel compilation) the variants alternate rounds of
  * `SMOE_BENCH_STEPS` steps, so all see the same machine load; tokens/s is the total over the
  * rounds. One JSON line per (model, variant), then a summary line per model with the ratios
- * smoe / PyTorch (target ≥ 1).
+ * smoe / PyTorch (target ≥ 1). Each line also gives the CPU time per step (the process's, all
+ * threads): on a machine shared with other work, wall time follows the scheduler's share, and
+ * tokens per CPU-second compares the work each side does.
  *
  *   SMOE_BENCH_MODELS=default,large  SMOE_BENCH_BACKEND=webasm  SMOE_BENCH_ROUNDS=3
  *   SMOE_BENCH_STEPS=5 (steps per round)  SMOE_BENCH_WARMUP=3  SMOE_BENCH_TORCH_THREADS=<cores>
@@ -28,18 +30,8 @@ import { getBackend, setBackend } from '@smoe/tensor/node';
 import { AdamW, clipGradNorm, warmupCosine } from '@smoe/trainer';
 import { startPytorch } from './pytorch.js';
 
-/** A bench model: the LM's sizes and its batch shape. */
-interface BenchModel {
-  name: string;
-  layers: number;
-  modelDim: number;
-  heads: number;
-  ffDim: number;
-  experts: number;
-  topK: number;
-  batch: number;
-  context: number;
-}
+/** A bench model: the LM's sizes, its MoE layers' experts and k, and its batch shape. */
+type BenchModel = Pick<LanguageModelConfig, 'layers' | 'modelDim' | 'heads' | 'ffDim' | 'context'> & { name: string; experts: number; topK: number; batch: number };
 
 const models: BenchModel[] = [
   { name: 'default', layers: 2, modelDim: 64, heads: 4, ffDim: 128, experts: 8, topK: 2, batch: 16, context: 64 },
@@ -65,9 +57,15 @@ interface Variant {
   name: string;
   /** Where it runs (backend, or torch version and threads), for the JSON line. */
   info: Record<string, string | number>;
-  /** Runs `steps` steps; returns their wall time in seconds. */
-  run(steps: number): Promise<number>;
+  /** Runs `steps` steps; returns their wall and CPU time (all threads of the process) in seconds. */
+  run(steps: number): Promise<Timing>;
   close(): void;
+}
+
+/** Wall and CPU seconds of some steps. */
+interface Timing {
+  seconds: number;
+  cpuSeconds: number;
 }
 
 /** One training step of the LM on a batch, returning the loss tensor (what `compile` traces). */
@@ -102,6 +100,7 @@ function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params:
     info: { backend: getBackend().name },
     async run(steps) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       for (let i = 0; i < steps; i++) {
         const next = batches.next();
         if (next.done) throw new Error('bench: the batch iterator ended');
@@ -109,7 +108,8 @@ function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params:
       }
       // Updates are computed lazily: wait for the last one before stopping the clock.
       await Promise.all(params.map(([, p]) => p.data()));
-      return (performance.now() - start) / 1000;
+      const used = process.cpuUsage(cpu);
+      return { seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
     },
     close() {},
   };
@@ -140,7 +140,7 @@ async function pytorchVariant(spec: BenchModel): Promise<Variant | { missing: st
   writeFileSync(tokens, new Uint8Array(corpus.buffer, corpus.byteOffset, corpus.byteLength));
   const worker = await startPytorch({ workload: 'lm', vocab: tokenizer.vocabSize, ...spec, ...optimisation, totalSteps, tokens });
   if ('missing' in worker) return worker;
-  return { name: 'pytorch', info: { torch: worker.torch, threads: worker.threads }, run: async (steps) => (await worker.run(steps)).seconds, close: () => worker.close() };
+  return { name: 'pytorch', info: { torch: worker.torch, threads: worker.threads }, run: async (steps) => worker.run(steps), close: () => worker.close() };
 }
 
 await setBackend(backendName);
@@ -153,17 +153,30 @@ for (const spec of models.filter((m) => wantedModels.includes(m.name))) {
     else variants.push(made);
   }
   for (const v of variants) await v.run(warmupSteps);
-  const seconds = new Map(variants.map((v) => [v.name, 0]));
-  for (let r = 0; r < rounds; r++) for (const v of variants) seconds.set(v.name, (seconds.get(v.name) as number) + (await v.run(stepsPerRound)));
+  const totals = new Map(variants.map((v) => [v.name, { seconds: 0, cpuSeconds: 0 }]));
+  for (let r = 0; r < rounds; r++) {
+    for (const v of variants) {
+      const t = await v.run(stepsPerRound);
+      const total = totals.get(v.name) as Timing;
+      total.seconds += t.seconds;
+      total.cpuSeconds += t.cpuSeconds;
+    }
+  }
   const timed = rounds * stepsPerRound;
-  const tokensPerSecond = new Map(variants.map((v) => [v.name, (timed * spec.batch * spec.context) / (seconds.get(v.name) as number)]));
+  const tokens = timed * spec.batch * spec.context;
   for (const v of variants) {
-    print({ ...shape, variant: v.name, ...v.info, steps: timed, tokensPerSecond: Math.round(tokensPerSecond.get(v.name) as number), msPerStep: round((1000 * (seconds.get(v.name) as number)) / timed) });
+    const { seconds, cpuSeconds } = totals.get(v.name) as Timing;
+    print({ ...shape, variant: v.name, ...v.info, steps: timed, tokensPerSecond: Math.round(tokens / seconds), msPerStep: round((1000 * seconds) / timed), cpuMsPerStep: round((1000 * cpuSeconds) / timed), tokensPerCpuSecond: Math.round(tokens / cpuSeconds) });
     v.close();
   }
-  const torch = tokensPerSecond.get('pytorch');
-  const ratio = (name: string): number | null => (torch && tokensPerSecond.has(name) ? round((tokensPerSecond.get(name) as number) / torch, 3) : null);
-  print({ model: spec.name, summary: true, eagerOverPytorch: ratio('eager'), compiledOverPytorch: ratio('compiled'), target: 1 });
+  // smoe / PyTorch, in tokens per wall second and per CPU-second
+  const over = (name: string, per: (t: Timing) => number): number | null => {
+    const [mine, torch] = [totals.get(name), totals.get('pytorch')];
+    return mine && torch ? round(per(torch) / per(mine), 3) : null;
+  };
+  const wall = (t: Timing): number => t.seconds;
+  const cpuTime = (t: Timing): number => t.cpuSeconds;
+  print({ model: spec.name, summary: true, eagerOverPytorch: over('eager', wall), compiledOverPytorch: over('compiled', wall), eagerOverPytorchPerCpuSecond: over('eager', cpuTime), compiledOverPytorchPerCpuSecond: over('compiled', cpuTime), target: 1 });
 }
 getBackend().destroy();
 process.exit(0);

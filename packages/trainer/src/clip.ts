@@ -5,24 +5,17 @@
  *   n = √(Σ_p Σ_i g_pi²)        over every parameter that has a gradient
  *   g ← g · max / (n + 1e-6)    when n > max
  *
- * The sums and the scaling are kernels; only the one number n is read back, since the trainer
- * logs it and decides on it. Browser-safe.
+ * The sums and the scaling are kernels over all the gradients laid end to end (one call each,
+ * not one per parameter); only the one number n is read back, since the trainer logs it and
+ * decides on it. Browser-safe.
  */
-import { noGrad, type Tensor } from '@smoe/tensor';
+import { concatFlat, mul, noGrad, splitFlat, sumOfSquares, type Tensor } from '@smoe/tensor';
 import { TrainerError } from './validate.js';
 
 /** The global L2 norm of the gradients of `params` (0 when none has a gradient). */
 export async function gradNorm(params: Iterable<Tensor>): Promise<number> {
-  const total = noGrad(() => {
-    let sum: Tensor | undefined;
-    for (const p of params) {
-      if (!p.grad) continue;
-      const squares = p.grad.square().sum();
-      sum = sum ? sum.add(squares) : squares;
-    }
-    return sum;
-  });
-  return total ? Math.sqrt(await total.item()) : 0;
+  const grads = [...params].flatMap((p) => (p.grad ? [p.grad] : []));
+  return Math.sqrt(await noGrad(() => sumOfSquares(grads)).item());
 }
 
 /**
@@ -38,8 +31,11 @@ export async function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): P
   const norm = await gradNorm(list);
   if (Number.isFinite(norm) && norm > maxNorm) {
     const scale = maxNorm / (norm + 1e-6);
+    const withGrad = list.filter((p) => p.grad);
     noGrad(() => {
-      for (const p of list) if (p.grad) p.grad = p.grad.mul(scale);
+      const grads = withGrad.map((p) => p.grad as Tensor);
+      const scaled = splitFlat(mul(concatFlat(grads), scale), grads.map((g) => g.shape));
+      withGrad.forEach((p, i) => (p.grad = scaled[i]));
     });
   }
   return norm;

@@ -35,6 +35,48 @@ describeEachBackend('optimizers', () => {
     expect(b2).toBeCloseTo((-2 * 0.99 - 0.1) * 0.99 + (0.1 * (0.055 / 0.19)) / Math.sqrt(0.00124975 / (1 - 0.999 ** 2)), 5);
   });
 
+  it('AdamW updates many parameters in one call as the rule does one by one, in float64 by hand', async () => {
+    // Three parameters (one excluded from decay), three steps; 'b' has no gradient at step 2,
+    // so its step count (and bias correction) falls behind the others'.
+    const lr = 0.05;
+    const weightDecay = 0.2;
+    const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+    const start: Record<string, number[]> = { w: [0.3, -1.2, 2, 0.7], b: [0.1, -0.4], 'norm.gain': [1, 1, 0.5] };
+    const grads: Array<Record<string, number[] | null>> = [
+      { w: [0.5, -0.25, 1, 2], b: [0.3, 0.1], 'norm.gain': [-0.2, 0.4, 0.1] },
+      { w: [-1, 0.5, 0.25, 0], b: null, 'norm.gain': [0.6, -0.1, 0.2] },
+      { w: [0.2, 0.2, -0.7, 1.5], b: [-0.5, 0.9], 'norm.gain': [0, 0.3, -0.8] },
+    ];
+    const opt = new AdamW({ lr, weightDecay, exclude: (name) => name.startsWith('norm') });
+    const params = Object.entries(start).map(([name, v]) => [name, param(v)] as const);
+    const expected = Object.fromEntries(Object.entries(start).map(([name, v]) => [name, { theta: [...v], m: v.map(() => 0), v: v.map(() => 0), t: 0 }]));
+    for (const step of grads) {
+      for (const [name, p] of params) p.grad = step[name] ? tensor(step[name] as number[], p.shape) : null;
+      opt.step(params);
+      for (const [name, g] of Object.entries(step)) {
+        if (!g) continue;
+        const e = expected[name];
+        e.t++;
+        const decay = name.startsWith('norm') ? 1 : 1 - lr * weightDecay;
+        g.forEach((gi, i) => {
+          e.m[i] = beta1 * e.m[i] + (1 - beta1) * gi;
+          e.v[i] = beta2 * e.v[i] + (1 - beta2) * gi * gi;
+          const mHat = e.m[i] / (1 - beta1 ** e.t);
+          const vHat = e.v[i] / (1 - beta2 ** e.t);
+          e.theta[i] = e.theta[i] * decay - lr * (mHat / (Math.sqrt(vHat) + eps));
+        });
+      }
+    }
+    for (const [name, p] of params) {
+      const got = await values(p);
+      expected[name].theta.forEach((x, i) => expect(got[i]).toBeCloseTo(x, 5));
+    }
+    const state = opt.state();
+    expect(state.meta.steps).toEqual({ w: 3, b: 2, 'norm.gain': 3 });
+    const m = Array.from(await state.tensors['m.b'].data());
+    expected.b.m.forEach((x, i) => expect(m[i]).toBeCloseTo(x, 6));
+  });
+
   it('Adam adds L2 decay to the gradient instead', async () => {
     // g' = g + λθ = 0.5 + 0.1 = 0.6; first step moves by lr·sign ≈ 0.1 regardless of scale.
     const opt = new Adam({ lr: 0.1, weightDecay: 0.1, exclude: () => false });

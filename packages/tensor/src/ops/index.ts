@@ -17,6 +17,7 @@ export { div } from './div.js';
 export { dropout, type DropoutOptions } from './dropout.js';
 export { embedding } from './embedding.js';
 export { exp } from './exp.js';
+export { concatFlat, splitFlat, sumOfSquares } from './flat.js';
 export { gather } from './gather.js';
 export { gelu } from './gelu.js';
 export { groupedMatmul } from './grouped_matmul.js';

@@ -158,6 +158,16 @@ describeEachBackend('nn ops', (backend) => {
     const [w] = seeded([4], 572, { requiresGrad: true, low: 0.5, high: 1.5 });
     const [b] = seeded([4], 573, { requiresGrad: true });
     await expectGradcheck((a, c, d) => ops.layerNorm(a, c, d), [x, w, b]);
+    // rows of a 3-D input (the fused kernels index rows across the leading axes), without affine
+    const [x3] = seeded([2, 3, 5], 574, { requiresGrad: true });
+    await expectGradcheck((a) => ops.layerNorm(a), [x3]);
+  });
+
+  it('layerNorm: rows with a large mean normalise as exactly as centred ones (two-pass variance)', async () => {
+    const [x, rx] = seeded([4, 6], 575);
+    const shifted = ops.add(x, 1000);
+    const [w, rw] = seeded([6], 576, { low: 0.5, high: 1.5 });
+    await expectClose(ops.layerNorm(shifted, w), refLayerNorm(rx, rw), { ...tol, atol: 2e-3 }, 'mean 1000');
   });
 
   it('rmsNorm: with and without weight, odd widths', async () => {
@@ -252,6 +262,20 @@ describeEachBackend('nn ops', (backend) => {
     const [v2, rv2] = seeded([1, 3, 4, 3], 625);
     await expectClose(ops.attention(q2, k2, v2), refAttention(rq2, rk2, rv2, true), tol, 'T 2, S 4, causal');
     await expectClose(ops.attention(q2, k2, v2, { causal: false }), refAttention(rq2, rk2, rv2, false), tol, 'T 2, S 4');
+    // T 4 > S 2, causal: the first two queries see no key and attend uniformly
+    const [q3, rq3] = seeded([1, 2, 4, 3], 634);
+    const [k3, rk3] = seeded([1, 2, 2, 3], 635);
+    const [v3, rv3] = seeded([1, 2, 2, 3], 636);
+    const out3 = await ops.attention(q3, k3, v3).data();
+    const ref3 = refAttention(rq3, rk3, rv3, true).data; // right for the rows that see keys
+    for (let h = 0; h < 2; h++) {
+      for (let t = 0; t < 4; t++) {
+        for (let j = 0; j < 3; j++) {
+          const expected = t < 2 ? (rv3.data[h * 6 + j] + rv3.data[h * 6 + 3 + j]) / 2 : ref3[(h * 4 + t) * 3 + j];
+          expect(out3[(h * 4 + t) * 3 + j]).toBeCloseTo(expected, 4);
+        }
+      }
+    }
     const [q1, rq1] = seeded([1, 1, 1, 2], 626);
     await expectClose(ops.attention(q1, q1, q1), refAttention(rq1, rq1, rq1), tol, 'one token');
   });
@@ -271,6 +295,10 @@ describeEachBackend('nn ops', (backend) => {
     const [v] = seeded([1, 2, 3, 2], 632, { requiresGrad: true });
     await expectGradcheck((a, b, c) => ops.attention(a, b, c), [q, k, v]);
     await expectGradcheck((a, b, c) => ops.attention(a, b, c, { causal: false }), [q, k, v]);
+    // cross attention, T 3 > S 2 (a query with no visible key)
+    const [k2] = seeded([1, 2, 2, 2], 637, { requiresGrad: true });
+    const [v2] = seeded([1, 2, 2, 2], 638, { requiresGrad: true });
+    await expectGradcheck((a, b, c) => ops.attention(a, b, c), [q, k2, v2]);
   });
 
   it('attention through splitHeads / mergeHeads matches the reference', async () => {

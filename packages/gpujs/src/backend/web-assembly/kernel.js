@@ -2,7 +2,7 @@ const { Kernel } = require('../kernel');
 const { FunctionBuilder } = require('../function-builder');
 const { WebAssemblyFunctionNode } = require('./function-node');
 const { WasmModuleBuilder } = require('./wasm-builder');
-const { WebAssemblyWorkerPool } = require('./worker-pool');
+const { sharedWorkerPool } = require('./worker-pool');
 const { utils } = require('../../utils');
 const { Input } = require('../../input');
 
@@ -144,7 +144,8 @@ class WebAssemblyKernel extends Kernel {
   constructor(source, settings) {
     super(source, settings);
     // must exist before mergeSettings so `poolSize` can arrive as a setting;
-    // null means the pool decides (hardwareConcurrency)
+    // null means the core count. Kernels asking for the same size share the
+    // process's pool of that size (worker-pool.js sharedWorkerPool)
     this.poolSize = null;
     // opt-in: results come back as the output region itself, one flat
     // Float32Array (x fastest, Array(n) cells interleaved n floats per cell)
@@ -653,7 +654,7 @@ class WebAssemblyKernel extends Kernel {
    * to let it die young (#870). A shared entry defers until the threaded
    * tail settles so an in-flight dispatch keeps what it captured.
    */
-  _releaseEntry(entry) {
+  _releaseEntry(entry, pool = this._pool, tail = this._threadedTail) {
     const scrub = () => {
       entry.instance = null;
       entry.module = null;
@@ -664,9 +665,8 @@ class WebAssemblyKernel extends Kernel {
       entry.i32 = null;
       entry.bytes = null;
     };
-    if (entry.shared && this._pool) {
-      const pool = this._pool;
-      this._threadedTail.then(() => {
+    if (entry.shared && pool && !pool.destroyed) {
+      tail.then(() => {
         pool.release(entry.id);
         scrub();
       }, scrub);
@@ -899,8 +899,8 @@ class WebAssemblyKernel extends Kernel {
         ((Math.random() * 0x100000000) >>> 0);
     }
     seed = seed | 0;
-    if (!this._pool) {
-      this._pool = new WebAssemblyWorkerPool(this.poolSize || undefined);
+    if (!this._pool || this._pool.destroyed) {
+      this._pool = sharedWorkerPool(this.poolSize || undefined);
     }
     const pool = this._pool;
     const componentCount = this.componentCount;
@@ -1011,20 +1011,20 @@ class WebAssemblyKernel extends Kernel {
   }
 
   destroy(removeCanvasReferences) {
-    if (this._pool) {
-      this._pool.destroy();
-      this._pool = null;
-    }
+    // the pool is the process's, shared with every other kernel: this kernel
+    // only takes its entries out of it, once the runs it queued have settled
+    // (their instantiations in the workers are what keep its memories alive)
+    const pool = this._pool;
+    const tail = this._threadedTail;
+    this._pool = null;
     this._threadedTail = Promise.resolve();
     this._threadedBusy = 0;
     this._threadedEpoch++;
     // scrub entries rather than only dropping the map: anything still
     // holding the kernel (the run shortcut closure, user code) would
-    // otherwise keep every cached wasm memory alive with it (#870). The
-    // pool is already destroyed, so no dispatch holds an entry.
+    // otherwise keep every cached wasm memory alive with it (#870)
     for (const entry of this._moduleCache.values()) {
-      entry.shared = false;
-      this._releaseEntry(entry);
+      this._releaseEntry(entry, pool, tail);
     }
     this._moduleCache = new Map();
     this._active = null;

@@ -304,10 +304,10 @@ class WebAssemblyWorkerPool {
   /**
    * One setup message per (worker, entry) — concurrent tasks for the same
    * entry share the in-flight ready wait rather than re-sending the module.
-   * Kernel entries and pipeline entries share this bookkeeping (a pool is
-   * owned by exactly one kernel or one pipeline executor, and pipeline ids
-   * are string-prefixed, so the id spaces cannot collide); only the setup
-   * message shape differs.
+   * Kernel entries and pipeline entries share this bookkeeping (kernel ids
+   * are process-unique numbers, so the kernels sharing a pool cannot
+   * collide, and pipeline ids are string-prefixed); only the setup message
+   * shape differs.
    */
   _ensureSetup(worker, entry) {
     if (worker.state.setup.has(entry.id)) return Promise.resolve();
@@ -459,6 +459,48 @@ class WebAssemblyWorkerPool {
   }
 }
 
+/**
+ * The process's pools, one per size: every webasm kernel of every GPU
+ * instance dispatches to the same workers instead of spawning a pool of its
+ * own (a model of a hundred kernels used to hold a hundred pools: hundreds
+ * of threads and their isolates, for as many cores as the machine has).
+ * Entry ids are process-unique, so kernels sharing a pool cannot collide.
+ * Idle workers are unref'd, so a shared pool never keeps a process alive.
+ */
+const sharedPools = new Map();
+
+/**
+ * @desc The shared pool of `size` workers (default: the core count), made on
+ * first use and made again if it was destroyed.
+ * @param {Number} [size]
+ * @returns {WebAssemblyWorkerPool}
+ */
+function sharedWorkerPool(size) {
+  const key = size || defaultConcurrency();
+  let pool = sharedPools.get(key);
+  if (!pool || pool.destroyed) {
+    pool = new WebAssemblyWorkerPool(key);
+    sharedPools.set(key, pool);
+  }
+  return pool;
+}
+
+/**
+ * @desc Live worker threads of the shared pools together (introspection for
+ * tests and profiles).
+ * @returns {Number}
+ */
+function sharedWorkerCount() {
+  let count = 0;
+  for (const pool of sharedPools.values()) {
+    if (!pool.destroyed) count += pool.liveWorkerCount;
+  }
+  return count;
+}
+
 module.exports = {
-  WebAssemblyWorkerPool
+  WebAssemblyWorkerPool,
+  sharedWorkerPool,
+  sharedWorkerCount,
+  defaultConcurrency,
 };
