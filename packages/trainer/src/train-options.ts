@@ -88,6 +88,11 @@ export interface TrainOptions<B, M = TrainableModel<B>> {
   tokensPerBatch?: (batch: B) => number;
   /** Stops training at the next step boundary, saving a checkpoint. */
   signal?: AbortSignal;
+  /**
+   * Run each step compiled (compiled-step.ts: its kernels as a few fused plans, the same
+   * results), falling back to eager steps where it cannot be compiled. Default true.
+   */
+  compile?: boolean;
 }
 
 /** Options with defaults filled in. */
@@ -105,7 +110,7 @@ export interface ResolvedTrainOptions {
 const KEYS = [
   'optimizer', 'schedule', 'steps', 'gradientAccumulation', 'clipNorm', 'evaluate', 'evalEvery', 'earlyStopping', 'divergence', 'out',
   'checkpointEvery', 'keepCheckpoints', 'resume', 'overwrite', 'seed', 'rngs', 'logEvery', 'log', 'progress', 'onStep',
-  'tokensPerBatch', 'signal',
+  'tokensPerBatch', 'signal', 'compile',
 ] as const;
 
 const STORAGE_METHODS = ['open', 'close', 'list', 'read', 'write', 'append', 'remove', 'path'] as const;
@@ -148,5 +153,6 @@ export function resolveTrainOptions<B, M>(options: TrainOptions<B, M>): Resolved
   const logEvery = checkInteger(where, 'logEvery', options.logEvery ?? 1, 1);
   for (const field of ['log', 'onStep', 'tokensPerBatch'] as const) checkFunction(field, options[field]);
   if (options.progress !== undefined && typeof options.progress !== 'boolean') invalid(where, 'progress', options.progress, 'true | false');
+  if (options.compile !== undefined && typeof options.compile !== 'boolean') invalid(where, 'compile', options.compile, 'true | false');
   return { steps, gradientAccumulation, clipNorm, evalEvery, checkpointEvery, keepCheckpoints, logEvery, progress: options.progress ?? true };
 }
