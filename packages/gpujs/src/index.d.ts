@@ -424,6 +424,12 @@ export interface IPipelineSettings {
    * then come back flat as well. Default false.
    */
   flatIntermediates?: boolean;
+  /**
+   * true: the caller never changes an argument array while its call is queued
+   * or running, so arguments are read at execution instead of copied at the
+   * call. Default false (arguments are sampled at the call).
+   */
+  immutableArguments?: boolean;
   /** trace-time facts; change via setConstants, which re-traces on the next call */
   constants?: IConstants;
 }
