@@ -420,9 +420,16 @@ export interface IPipelineSettings {
    * true hands every step output to the steps that read it as ONE flat array of
    * cells × components values (x fastest, components interleaved), the way a
    * kernel with a flat result is called directly; lets Array(n)-returning and
-   * 2-D/3-D steps feed later steps in the fused webasm executor. Default false.
+   * 2-D/3-D steps feed later steps in the fused webasm executor, whose results
+   * then come back flat as well. Default false.
    */
   flatIntermediates?: boolean;
+  /**
+   * true: the caller never changes an argument array while its call is queued
+   * or running, so arguments are read at execution instead of copied at the
+   * call. Default false (arguments are sampled at the call).
+   */
+  immutableArguments?: boolean;
   /** trace-time facts; change via setConstants, which re-traces on the next call */
   constants?: IConstants;
 }

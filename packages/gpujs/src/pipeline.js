@@ -320,6 +320,10 @@ class Pipeline {
     // result does when called directly -- the fused webasm executor then lets
     // vector-returning and multi-dimensional steps feed later steps
     this.flatIntermediates = settings.flatIntermediates === true;
+    // immutableArguments: the caller never changes an argument array while its
+    // call is queued or running, so arguments are read where they are, not
+    // copied at the call (a copy of every argument per call otherwise)
+    this.immutableArguments = settings.immutableArguments === true;
     // calls queued or executing on the tail; zero means the plan's upload
     // textures are quiescent and an eager synchronous upload is safe
     this._inFlight = 0;
@@ -379,7 +383,7 @@ class Pipeline {
       preUploaded = this._eagerUploads(this.plan, args);
     }
     for (let i = 0; i < args.length; i++) {
-      if (preUploaded && preUploaded[i]) {
+      if ((preUploaded && preUploaded[i]) || this.immutableArguments) {
         sampled[i] = args[i];
       } else {
         sampled[i] = snapshotValue(args[i], held);

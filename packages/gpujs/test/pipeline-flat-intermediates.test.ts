@@ -1,7 +1,7 @@
 /**
  * `flatIntermediates`: a step that returns Array(4) per cell over a 2-D output feeds a later
  * step as one flat array, exactly as the flat result of calling the kernel directly — and the
- * webasm plan stays fused instead of falling back to the generic executor.
+ * webasm plan stays fused instead of falling back to the generic executor; results come back flat.
  */
 import { describe, expect, it } from 'vitest';
 import gpujs from '@smoe/gpu.js';
@@ -31,11 +31,12 @@ describe('createPipeline with flatIntermediates', () => {
       const factor = Float32Array.of(0.5);
       const pipeline = gpu.createPipeline(
         function (a: unknown, s: unknown) {
-          return scale(quad(a), s);
+          const q = quad(a);
+          return [scale(q, s), q];
         },
         { threads, flatIntermediates: true } as never,
       );
-      const result = (await pipeline(input, factor)) as Float32Array;
+      const [result, quads] = (await pipeline(input, factor)) as [Float32Array, Float32Array];
       // the definition, by hand: component c of cell i maps input[4i + c]
       const expected = new Float32Array(width * 8);
       for (let i = 0; i < width * 2; i++) {
@@ -44,6 +45,9 @@ describe('createPipeline with flatIntermediates', () => {
         for (let c = 0; c < 4; c++) expected[4 * i + c] = q[c] * 0.5 + 4 * i + c;
       }
       expect(Array.from(result)).toEqual(Array.from(expected));
+      // the Array(4), 2-D step's own result comes back flat as well, components interleaved
+      expect(quads).toBeInstanceOf(Float32Array);
+      expect(Array.from(quads.subarray(0, 4))).toEqual([input[0] + 1, input[1] * 2, input[2] - 3, input[3] * input[3]]);
       expect(pipeline.fallbackReason).toBeNull();
       expect(pipeline.executorKind).toBe(threads ? 'fused-threaded' : 'fused-sync');
       gpu.destroy();

@@ -4,7 +4,7 @@
  * sequence, the fused executor on webasm, and a clear refusal of host reads.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, getBackend, NotCompilableError, noGrad, Rng, scalar, Tensor, type Operand } from './index.js';
+import { compile, getBackend, measureBackends, NotCompilableError, noGrad, Rng, scalar, Tensor, type Operand } from './index.js';
 import { crossEntropy, dropout, embedding, gelu, indexSelect, layerNorm, matmul, topk, mapElementwise } from './index.js';
 import { randn, ones, zeros, tensor } from './creation.js';
 import { describeEachBackend, maxAbsDiff } from './testing.js';
@@ -188,6 +188,12 @@ describeEachBackend('compile with hostReads: split', (backend) => {
 });
 
 describe('compile outside a backend suite', () => {
+  it('measures each backend eagerly and compiled for the automatic choice, fastest first', async () => {
+    const timings = await measureBackends(['cpu']);
+    expect(timings.map((t) => t.path).sort()).toEqual(['compiled', 'eager']);
+    expect(timings[0].milliseconds).toBeLessThanOrEqual(timings[1].milliseconds);
+  });
+
   it('rejects an invalid maxPlans', () => {
     expect(() => compile(() => scalar(1), { maxPlans: 0 })).toThrow(/maxPlans = 0 is invalid; allowed: an integer ≥ 1/);
   });

@@ -230,9 +230,10 @@ class FusedPlan implements Plan {
       }
       return outputSteps.map((s) => outs[s]);
     };
-    // gpu.js hands the trace one handle per declared parameter
+    // gpu.js hands the trace one handle per declared parameter; tensor storage never changes,
+    // so the inputs need no copy at the call
     Object.defineProperty(orchestrate, 'length', { value: inputCount });
-    this.pipeline = backend.pipeline(orchestrate as never, { flatIntermediates: true, threads: backend.async });
+    this.pipeline = backend.pipeline(orchestrate as never, { flatIntermediates: true, immutableArguments: true, threads: backend.async });
   }
 
   async execute(inputs: Float32Array[]): Promise<Float32Array[]> {

@@ -92,6 +92,11 @@ export interface TrainOptions<B, M = TrainableModel<B>> {
   tokensPerBatch?: (batch: B) => number;
   /** Stops training at the next step boundary, saving a checkpoint. */
   signal?: AbortSignal;
+  /**
+   * Run each step compiled (compiled-step.ts: its kernels as a few fused plans, the same
+   * results), falling back to eager steps where it cannot be compiled. Default true.
+   */
+  compile?: boolean;
 }
 
 /** The progress bar's options that `train()` passes through (it sets `total` itself). */
@@ -113,7 +118,7 @@ export interface ResolvedTrainOptions {
 const KEYS = [
   'optimizer', 'schedule', 'steps', 'gradientAccumulation', 'clipNorm', 'evaluate', 'evalEvery', 'earlyStopping', 'divergence', 'out',
   'checkpointEvery', 'keepCheckpoints', 'resume', 'overwrite', 'seed', 'rngs', 'logEvery', 'log', 'progress', 'onStep',
-  'tokensPerBatch', 'signal',
+  'tokensPerBatch', 'signal', 'compile',
 ] as const;
 
 const STORAGE_METHODS = ['open', 'close', 'list', 'read', 'write', 'append', 'remove', 'path'] as const;
@@ -157,5 +162,6 @@ export function resolveTrainOptions<B, M>(options: TrainOptions<B, M>): Resolved
   for (const field of ['log', 'onStep', 'tokensPerBatch'] as const) checkFunction(field, options[field]);
   const progress = options.progress ?? true;
   if (typeof progress !== 'boolean' && (typeof progress !== 'object' || progress === null)) invalid(where, 'progress', progress, 'true | false | the progress bar\'s options ({ tty, stream, every, … })');
+  if (options.compile !== undefined && typeof options.compile !== 'boolean') invalid(where, 'compile', options.compile, 'true | false');
   return { steps, gradientAccumulation, clipNorm, evalEvery, checkpointEvery, keepCheckpoints, logEvery, progress: progress === true ? {} : progress };
 }

@@ -25,6 +25,7 @@ import { checkpointName, prepareRunFolder, pruneCheckpoints, RUN_FILES } from '.
 import type { RunStorage } from './run-storage.js';
 import { constant, createSchedule, type Schedule } from './schedule.js';
 import { eagerStep, type StepOutcome, type UpdatedStep } from './train-step.js';
+import { CompiledTrainStep } from './compiled-step.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type StepRecord, type TrainOptions } from './train-options.js';
 import type { BatchOf, DataSource, TrainableModel } from './types.js';
 import { TrainerError } from './validate.js';
@@ -147,6 +148,7 @@ class TrainingRun<B> {
   private savedStep = -1;
   private lastLoss: number | undefined;
   private lastEval: Record<string, number> | undefined;
+  private readonly compiled: CompiledTrainStep | undefined;
 
   constructor(
     private readonly model: TrainableModel<B>,
@@ -159,6 +161,7 @@ class TrainingRun<B> {
     this.early = options.earlyStopping ? new EarlyStopping(options.earlyStopping) : undefined;
     this.divergence = options.divergence === false ? undefined : new DivergenceCheck(options.divergence);
     this.parameters = model.namedParameters();
+    this.compiled = options.compile === false ? undefined : new CompiledTrainStep();
     if (this.parameters.length === 0) throw new TrainerError('train: the model has no parameters (leaf tensors with requiresGrad)');
     if (typeof model.loss !== 'function') throw new TrainerError('train: the model has no loss(batch) method');
     this.bar = this.o.progress ? new ProgressBar({ ...this.o.progress, total: this.o.steps }) : undefined;
@@ -262,7 +265,8 @@ class TrainingRun<B> {
   async trainStep(batches: B[]): Promise<StepOutcome> {
     this.model.setProgress?.(this.step, this.o.steps);
     const lr = this.optimizer.lr * this.schedule.factor(this.step + 1);
-    return eagerStep({ model: this.model, batches, optimizer: this.optimizer, parameters: this.parameters, lr, clipNorm: this.o.clipNorm });
+    const input = { model: this.model, batches, optimizer: this.optimizer, parameters: this.parameters, lr, clipNorm: this.o.clipNorm };
+    return this.compiled ? this.compiled.run(input) : eagerStep(input);
   }
 
   /** Non-finite check: the error for a step whose loss or gradient norm was not finite (no update was made); its line goes to the metrics. */
@@ -400,6 +404,7 @@ class TrainingRun<B> {
 
   /** Ends the run: releases the run folder and the progress bar. */
   async close(): Promise<void> {
+    this.compiled?.dispose();
     this.bar?.finish();
     await this.storage?.close();
   }

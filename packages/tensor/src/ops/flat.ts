@@ -12,6 +12,9 @@ import { afterInputs, launch } from '../kernel.js';
 import { formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sum } from './sum.js';
+import { reshape } from './reshape.js';
+import { slice } from './slice.js';
+import { TracedValues } from '../trace.js';
 
 /** Values per partial sum of `sumOfSquares`. */
 const CHUNK = 4096;
@@ -42,7 +45,10 @@ export function splitFlat(flat: Tensor, shapes: ReadonlyArray<readonly number[]>
     const start = offset;
     offset += sizes[i];
     const view = (a: Float32Array): Float32Array => a.subarray(start, start + sizes[i]);
-    return new Tensor(values instanceof Float32Array ? view(values) : values.then(view), shape, flat.dtype);
+    if (values instanceof Float32Array) return new Tensor(view(values), shape, flat.dtype);
+    // inside a compiled step the values are a traced handle: slice with a kernel instead of a view
+    if (values instanceof TracedValues) return reshape(slice(flat, 0, start, sizes[i]), shape);
+    return new Tensor(values.then(view), shape, flat.dtype);
   });
 }
 

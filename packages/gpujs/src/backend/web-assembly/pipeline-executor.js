@@ -753,7 +753,8 @@ class WebAssemblyPipelineExecutor {
       const read = this._resultReads[i];
       if (read.kind === 'step') {
         const data = f32.slice(read.base, read.base + read.count);
-        values[i] = read.kernel._shapeOutput(data, read.output, read.componentCount);
+        // flatIntermediates hands results back flat too: no per-row arrays to build
+        values[i] = this.pipeline.flatIntermediates ? data : read.kernel._shapeOutput(data, read.output, read.componentCount);
       } else if (read.kind === 'arg') {
         values[i] = unwrapResultValue(args[read.index]);
       } else {
