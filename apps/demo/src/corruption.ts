@@ -30,3 +30,25 @@ export function corruptString(text: string, c: Corruption, seed: number): string
 export function corruptMnist(images: Float32Array, count: number, c: Corruption, seed: number): Float32Array {
   return corruptImages(images, { count, height: 28, width: 28 }, c.kind as ImageCorruptionKind, c.severity, seed);
 }
+
+/**
+ * Byte ids of `text` read through a corruption, aligned position by position with the clean
+ * ids (`tokenizer.encode(text)`): the robustness setting scores a model that reads corrupted
+ * text on predicting the original. Needs a corruption that keeps the characters' positions
+ * (substitution, swap, keyboard, case); a corrupted character whose bytes are not as many as
+ * the original's keeps the original bytes (only non-ASCII characters can differ so).
+ */
+export function corruptAligned(text: string, c: Corruption, seed: number, encode: (s: string) => Int32Array): Int32Array {
+  const clean = Array.from(text);
+  const corrupted = Array.from(corruptString(text, c, seed));
+  if (corrupted.length !== clean.length) {
+    throw new UsageError(`--corrupt ${c.kind}:${c.severity}: the robustness setting scores corrupted inputs against the clean text position by position, so the corruption must keep every character's position; '${c.kind}' changed ${clean.length} characters into ${corrupted.length} (use substitution, swap, keyboard or case)`);
+  }
+  const out: number[] = [];
+  for (let i = 0; i < clean.length; i++) {
+    const original = encode(clean[i]);
+    const replaced = encode(corrupted[i]);
+    for (const id of replaced.length === original.length ? replaced : original) out.push(id);
+  }
+  return Int32Array.from(out);
+}

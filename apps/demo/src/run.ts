@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, type Model, type ModelConfig } from '@smoe/moe';
 import { setBackend } from '@smoe/tensor/node';
-import { applyCheckpoint, listCheckpoints, readCheckpoint, readMetrics, writeFileAtomic, type DecodedCheckpoint } from '@smoe/trainer';
+import { applyCheckpoint, fileStorage, listCheckpoints, readCheckpoint, readMetrics, writeFileAtomic, type DecodedCheckpoint } from '@smoe/trainer/node';
 import { UsageError } from './args.js';
 
 /** Selects the backend named by --backend ('auto': the fastest measured here). */
@@ -19,7 +19,7 @@ export async function useBackend(name: string): Promise<string> {
 export async function resolveCheckpoint(from: string): Promise<string> {
   if (!existsSync(from)) throw new UsageError(`--from ${from}: no such file or run folder`);
   if (statSync(from).isDirectory()) {
-    const list = await listCheckpoints(from);
+    const list = await listCheckpoints(fileStorage(from));
     if (list.length === 0) throw new UsageError(`--from ${from}: the run folder holds no checkpoint (checkpoints/step-*.safetensors)`);
     return list[list.length - 1].path;
   }

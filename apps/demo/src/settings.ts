@@ -14,8 +14,8 @@ import { UsageError, type FlagSpecs, type FlagValues } from './args.js';
 export const datasetNames = ['moby-dick', 'sotu', 'spam', 'mnist', 'digits0to4', 'digits5to9'] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
-/** Router presets beyond the registered strategies: a dense model, and the VQMoE layer. */
-export const routerPresets = ['dense', 'vqmoe', 'smoe'] as const;
+/** Router presets beyond the registered strategies: a dense model, the VQMoE layer, Soft MoE layers (vision), DeepSeekMoE, MoE++. */
+export const routerPresets = ['dense', 'vqmoe', 'smoe', 'softMoE', 'deepseek', 'moepp'] as const;
 
 /** Everything a training run needs. */
 export interface RunSettings {
@@ -38,6 +38,10 @@ export interface RunSettings {
   experts: number;
   /** Experts per token (k, or k̄ for USMoE; may be fractional there). */
   topK: number;
+  /** DeepSeekMoE granularity m: m·experts experts, each ffDim/m wide, k·m active; null: 4 for deepseek, else 1. */
+  expertGranularity: number | null;
+  /** Always-active shared experts (ffDim/m wide, taken out of the k·m active); null: 1 for deepseek, else 0. */
+  sharedExperts: number | null;
   /** Patch side for images. */
   patch: number;
   lr: number;
@@ -70,6 +74,8 @@ export const defaultSettings: RunSettings = {
   ffDim: 128,
   experts: 8,
   topK: 2,
+  expertGranularity: null,
+  sharedExperts: null,
   patch: 7,
   lr: 3e-3,
   warmup: 40,
@@ -101,6 +107,8 @@ export const trainingFlags: FlagSpecs = {
   'ff-dim': { type: 'number', help: 'expert (FFN) hidden width' },
   experts: { type: 'number', help: 'experts per MoE layer' },
   'top-k': { type: 'number', help: 'experts per token (k̄ for usmoe; may be fractional)' },
+  'expert-granularity': { type: 'number', help: 'DeepSeekMoE: split each expert into m (m·experts experts, ffDim/m wide, k·m active; default 4 for deepseek, else 1)' },
+  'shared-experts': { type: 'number', help: 'always-active shared experts, ffDim/m wide, taken out of the k·m active (default 1 for deepseek, else 0)' },
   patch: { type: 'number', help: 'image patch side (vision)' },
   lr: { type: 'number', help: 'peak learning rate (AdamW)' },
   warmup: { type: 'number', help: 'warm-up steps before cosine decay' },
@@ -145,6 +153,8 @@ export function validateSettings(s: RunSettings): RunSettings {
   int('ffDim', 1);
   int('experts', 1);
   num('topK', Number.MIN_VALUE, s.experts);
+  if (s.expertGranularity !== null) int('expertGranularity', 1);
+  if (s.sharedExperts !== null) int('sharedExperts', 0);
   int('patch', 1);
   num('lr', Number.MIN_VALUE, 10);
   int('warmup', 0);

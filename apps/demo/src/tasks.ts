@@ -3,16 +3,21 @@
  * run settings. Text is byte-level (vocabulary 259: 256 bytes + pad/bos/eos); images are MNIST
  * 28×28 in patches.
  */
-import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets';
-import { LanguageModel, SequenceClassifier, VisionTransformer, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets/node';
+import { LanguageModel, SequenceClassifier, VisionTransformer, fineGrainedSizes, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { UsageError } from './args.js';
 import { noGrad, type Module } from '@smoe/tensor';
 import type { DatasetName, RunSettings } from './settings.js';
 
 /** Strategies whose k the demo's --top-k sets; the others keep their paper's default (Switch 1, GShard 2, VQ 1…). */
-const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized']);
+const takesTopK = new Set(['tokenChoice', 'noisyTopK', 'expertChoice', 'usmoe', 'xmoe', 'hyperRouter', 'competeSMoE', 'auxiliaryLossFree', 'batchPrioritized', 'dselectK', 'remoe']);
 
-/** The codebook options of the demo's `vqmoe` preset (override with --router-options). */
-export const vqmoeCodebook = { kmeansInit: true, deadCodeThreshold: 2 };
+/**
+ * The codebook options of the demo's `vqmoe` preset (override with --router-options): the
+ * authors' damped straight-through estimator (c = 0.05; docs/routing.md §4), k-means
+ * initialisation and dead-code restart.
+ */
+export const vqmoeCodebook = { straightThrough: 'damped', dampRate: 0.05, kmeansInit: true, deadCodeThreshold: 2 };
 
 /** The MoE part of a model config for a router setting (null: dense). */
 export function moeConfig(s: RunSettings): MoEConfig | null {
@@ -22,8 +27,23 @@ export function moeConfig(s: RunSettings): MoEConfig | null {
   // codes used by fewer than 2 tokens per batch; without both it collapses to one code
   // (measured: code perplexity 1.0 of 8 after 100 steps on the default run).
   if (s.router === 'vqmoe') return { ...base, vq: { regime: 'mixed', router: { strategy: 'vq', ...vqmoeCodebook, ...s.routerOptions } } } as MoEConfig;
+  // Soft MoE: slots mixing all patches of an image; the ViT only (the LM refuses it: not causal).
+  if (s.router === 'softMoE') return { ...base, soft: { ...s.routerOptions } } as MoEConfig;
+  // MoE++: null, copy and constant experts beside the FFN experts, top-k over both, gating residual.
+  if (s.router === 'moepp') return { ...base, zeroComputation: { topK: s.topK, ...s.routerOptions } } as MoEConfig;
   if (s.router === 'smoe') return { ...base, router: { strategy: 'tokenChoice', topK: 2, weighting: 'softmaxTopK', ...s.routerOptions } } as MoEConfig;
-  const router = { strategy: s.router, ...(takesTopK.has(s.router) ? { topK: s.topK } : {}), ...s.routerOptions };
+  // DeepSeekMoE: fine-grained experts (granularity m) and shared experts at the coarse model's
+  // active parameters; the deepseek preset adds DeepSeek-V3's sigmoid, auxiliary-loss-free gate.
+  const deepseek = s.router === 'deepseek';
+  const granularity = s.expertGranularity ?? (deepseek ? 4 : 1);
+  const sharedExperts = s.sharedExperts ?? (deepseek ? 1 : 0);
+  const strategy = deepseek ? 'auxiliaryLossFree' : s.router;
+  if (granularity > 1 || sharedExperts > 0) {
+    if (!takesTopK.has(strategy) || !Number.isInteger(s.topK)) throw new UsageError(`--expert-granularity and --shared-experts need a router with an integer --top-k (${[...takesTopK].join(', ')}, deepseek); got ${s.router} with top-k ${s.topK}`);
+    const fine = fineGrainedSizes({ experts: s.experts, expertDim: s.ffDim, topK: s.topK, granularity, sharedExperts });
+    return { experts: fine.experts, expertDim: fine.expertDim, sharedExperts: fine.sharedExperts, router: { strategy, topK: fine.topK, ...s.routerOptions } } as MoEConfig;
+  }
+  const router = { strategy, ...(takesTopK.has(strategy) ? { topK: s.topK } : {}), ...s.routerOptions };
   return { ...base, router } as MoEConfig;
 }
 
@@ -69,21 +89,39 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Mean validation loss (nats per token) of a language model over sequential windows of `tokens`. */
-export async function evaluateLanguageModel(model: LanguageModel, tokens: Int32Array, context: number, batch: number): Promise<{ loss: number; bitsPerCharacter: number; tokens: number }> {
+/**
+ * Mean validation loss (nats per token) of a language model over sequential windows of `tokens`.
+ * With `inputs` (ids aligned with `tokens`, e.g. a corrupted reading of the same text) the model
+ * reads them and is scored on predicting `tokens`: the robustness setting.
+ */
+export async function evaluateLanguageModel(
+  model: LanguageModel,
+  tokens: Int32Array,
+  context: number,
+  batch: number,
+  inputs?: Int32Array,
+): Promise<{ loss: number; bitsPerCharacter: number; tokens: number; routing: Record<string, number> }> {
+  if (inputs && inputs.length !== tokens.length) throw new Error(`evaluation: ${inputs.length} input ids are not aligned with ${tokens.length} target ids`);
   let total = 0;
   let count = 0;
+  // routing statistics averaged over batches (load CV, experts run per token, …)
+  const routing: Record<string, number> = {};
+  let batches = 0;
   await inEvalMode(model, async () => {
     for (const b of lmBatches(tokens, { context, batch, mode: 'sequential', dropLast: true })) {
       const n = b.batch * b.context;
+      if (inputs) b.starts.forEach((start, row) => b.inputs.set(inputs.subarray(start, start + context), row * context));
       const result = await noGrad(() => model.loss(b));
       total += (await result.taskLoss.item()) * n;
       count += n;
+      batches++;
+      for (const [k, v] of Object.entries(result.metrics)) if (k.startsWith('routing.')) routing[k.slice(8)] = (routing[k.slice(8)] ?? 0) + v;
     }
   });
   if (count === 0) throw new Error(`evaluation: fewer than ${context * batch + 1} validation tokens; lower --context or --batch`);
+  for (const k of Object.keys(routing)) routing[k] /= batches;
   const loss = total / count;
-  return { loss, bitsPerCharacter: loss / Math.LN2, tokens: count };
+  return { loss, bitsPerCharacter: loss / Math.LN2, tokens: count, routing };
 }
 
 /** SpamAssassin as byte ids, truncated to `maxLength`. */

@@ -45,7 +45,7 @@ describe('flags and settings', () => {
     expect(moeConfig({ ...defaultSettings, router: 'dense' })).toBeNull();
     expect(moeConfig({ ...defaultSettings, router: 'usmoe', topK: 1.5 })?.router).toEqual({ strategy: 'usmoe', topK: 1.5 });
     expect(moeConfig({ ...defaultSettings, router: 'switch' })?.router).toEqual({ strategy: 'switch' });
-    expect(moeConfig({ ...defaultSettings, router: 'vqmoe' })?.vq).toEqual({ regime: 'mixed', router: { strategy: 'vq', kmeansInit: true, deadCodeThreshold: 2 } });
+    expect(moeConfig({ ...defaultSettings, router: 'vqmoe' })?.vq).toEqual({ regime: 'mixed', router: { strategy: 'vq', straightThrough: 'damped', dampRate: 0.05, kmeansInit: true, deadCodeThreshold: 2 } });
   });
   it('parses corruptions', () => {
     expect(parseCorruption('swap:2', 'text')).toEqual({ kind: 'swap', severity: 2 });

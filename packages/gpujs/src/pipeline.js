@@ -315,6 +315,11 @@ class Pipeline {
     // without the pool's (the fused-encoder and generic paths are
     // unaffected; they were never threaded)
     this._threadsDisabled = settings.threads === false;
+    // flatIntermediates: a step output reaches the steps that read it as one
+    // flat array (cells x components, x fastest), as a flat-output kernel's
+    // result does when called directly -- the fused webasm executor then lets
+    // vector-returning and multi-dimensional steps feed later steps
+    this.flatIntermediates = settings.flatIntermediates === true;
     // calls queued or executing on the tail; zero means the plan's upload
     // textures are quiescent and an eager synchronous upload is safe
     this._inFlight = 0;

@@ -8,13 +8,17 @@
  * activation ('gelu'), seed (0), moe (absent: a dense model). MoE layers sit at the layers i
  * with (i + 1) % every === 0: every 1 → all, every 2 → layers 1, 3, … (GShard's every other).
  */
-import { Module, Rng, init, layerNorm, tensor, type Tensor } from '@smoe/tensor';
+import { Rng, init, layerNorm, tensor, type Tensor } from '@smoe/tensor';
 import { TransformerBlock } from './block.js';
-import { checkBufferNames, decodeRngState, encodeRngState, underPrefix, withPrefix } from './buffers.js';
 import { FeedForward, activations, type Activation } from './feed_forward.js';
-import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
+import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig } from './moe_layer.js';
 import { checkRouterConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
+import { SoftMoELayer, resolveSoftMoEConfig, type SoftMoEConfig } from './soft_moe.js';
+import { MoEPlusPlusLayer, resolveZeroComputationConfig, type ResolvedZeroComputationConfig, type ZeroComputationConfig } from './moe_plus_plus.js';
+import { RoutedStack, type ForwardOptions } from './routed_stack.js';
 import { averageStats, type RoutingStats } from './statistics.js';
+
+export type { ForwardOptions };
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 import type { CapacityPriority } from './capacity.js';
 
@@ -40,8 +44,14 @@ export interface MoEConfig {
   capacityPriority?: CapacityPriority;
   /** Another selection rule for the trained routers' scores (training-free USMoE). Default null. */
   selection?: SelectionConfig | null;
-  /** VQMoE layers (ROUTING.md §4). Default: absent. */
+  /** VQMoE layers (docs/routing.md §4). Default: absent. */
   vq?: VQMoEConfig | null;
+  /** Route causally (docs/routing.md §2). Default: true in a language model, false in a ViT; false reproduces the sequence-level (leaking) rules in a decoder. */
+  causalRouting?: boolean;
+  /** Soft MoE layers instead of routed ones (soft_moe.ts; not causal: ViT and encoders only). Default: absent. */
+  soft?: SoftMoEConfig | null;
+  /** MoE++ zero-computation experts beside the FFN experts (moe_plus_plus.ts). Default: absent. */
+  zeroComputation?: ZeroComputationConfig | null;
 }
 
 /** The config fields every model shares. */
@@ -61,14 +71,22 @@ export interface BackboneConfig {
 }
 
 /** A resolved MoE config: every default filled in. */
-export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null };
+export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 'soft' | 'zeroComputation'>> & {
+  selection: SelectionConfig | null;
+  vq: Required<VQMoEConfig> | null;
+  soft: Required<SoftMoEConfig> | null;
+  zeroComputation: ResolvedZeroComputationConfig | null;
+};
 export type ResolvedBackboneConfig = Required<Omit<BackboneConfig, 'moe'>> & { moe: ResolvedMoEConfig | null };
 
 export const backboneKeys = ['layers', 'modelDim', 'heads', 'ffDim', 'dropout', 'activation', 'moe', 'seed'];
-const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq'];
+const moeKeys = ['experts', 'router', 'every', 'sharedExperts', 'expertDim', 'expertType', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'soft', 'zeroComputation', 'causalRouting'];
 
-/** Validates the shared fields of a model config (`where` names the model in errors). */
-export function resolveBackboneConfig(where: string, config: BackboneConfig): ResolvedBackboneConfig {
+/**
+ * Validates the shared fields of a model config (`where` names the model in errors); `causal`
+ * models (decoders) route causally unless `moe.causalRouting` says otherwise.
+ */
+export function resolveBackboneConfig(where: string, config: BackboneConfig, { causal = false } = {}): ResolvedBackboneConfig {
   const modelDim = checkInteger(where, 'modelDim', config.modelDim, 1);
   const heads = checkInteger(where, 'heads', config.heads, 1);
   if (modelDim % heads !== 0) invalid(where, 'heads', heads, `a divisor of modelDim (${modelDim})`);
@@ -93,9 +111,14 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
         capacityPriority: m.capacityPriority,
         selection: m.selection,
         vq: m.vq,
+        causalRouting: orDefault(m.causalRouting, causal),
       },
       `${where}.moe`,
     );
+    const soft = m.soft ? resolveSoftMoEConfig(`${where}.moe`, m.soft) : null;
+    if (soft && (m.vq || m.selection || m.router || m.zeroComputation)) invalid(where, 'moe.soft', m.soft, 'no router, selection, vq or zeroComputation beside it (Soft MoE has no routing plan)');
+    const zeroComputation = m.zeroComputation ? resolveZeroComputationConfig(`${where}.moe`, m.zeroComputation, layer.experts) : null;
+    if (zeroComputation && (m.vq || m.selection || m.router)) invalid(where, 'moe.zeroComputation', m.zeroComputation, 'no router, selection or vq beside it (MoE++ routes top-k over its own gate; set zeroComputation.topK)');
     moe = {
       experts: layer.experts,
       router: checkRouterConfig(where, 'moe.router', layer.router),
@@ -108,6 +131,9 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
       capacityPriority: layer.capacityPriority,
       selection: layer.selection,
       vq: layer.vq,
+      causalRouting: layer.causalRouting,
+      soft,
+      zeroComputation,
     };
   }
   return {
@@ -124,15 +150,8 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig): Re
 
 /** The MoE layer config of a model's resolved `moe` section. */
 export function moeLayerConfig(moe: ResolvedMoEConfig, dim: number): MoELayerConfig {
-  const { expertDim, every: _every, ...layer } = moe;
+  const { expertDim, every: _every, soft: _soft, zeroComputation: _zero, ...layer } = moe;
   return { ...layer, dim, hidden: expertDim };
-}
-
-/** Context for one forward pass of a model (beyond training mode); defaults to the model's `setProgress`. */
-export interface ForwardOptions {
-  /** Optimisation step and total steps (growing k, schedules). */
-  step?: number;
-  totalSteps?: number;
 }
 
 /** What a model's `loss` returns. */
@@ -149,20 +168,12 @@ export interface LossResult {
   routing: Array<{ layer: number; stats: RoutingStats }>;
 }
 
-export class Backbone extends Module {
+export class Backbone extends RoutedStack {
   readonly config: ResolvedBackboneConfig;
   blocks: TransformerBlock[];
   finalNormGain: Tensor;
   finalNormBias: Tensor;
-  /** Dropout and routing noise. */
   readonly rng: Rng;
-  /** Training progress handed to the routers when a forward pass does not give it (SMoE-Dropout's growing k, StableMoE's stage switch). */
-  progress: ForwardOptions = {};
-
-  /** Where training stands, for forward passes that do not say. */
-  setProgress(step: number, totalSteps?: number): void {
-    this.progress = { step, totalSteps };
-  }
 
   constructor(config: ResolvedBackboneConfig, options: { causal: boolean; rng: Rng }) {
     super();
@@ -170,77 +181,37 @@ export class Backbone extends Module {
     this.rng = new Rng(config.seed + 1);
     const { layers, modelDim, heads, ffDim, dropout, activation, moe } = config;
     const rng = options.rng;
+    if (moe?.soft && options.causal) invalid('Backbone', 'moe.soft', moe.soft, 'a non-causal model (ViT, encoder): every Soft MoE slot mixes all tokens of a sequence, future ones included');
+    let previousPlusPlus: MoEPlusPlusLayer | null = null;
     this.blocks = Array.from({ length: layers }, (_, i) => {
       const sparse = moe !== null && (i + 1) % moe.every === 0;
-      const ffn = sparse
-        ? new MoELayer(moeLayerConfig(moe, modelDim), { rng })
-        : new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
+      let ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
+      if (!sparse) ffn = new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
+      else if (moe.soft) ffn = new SoftMoELayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.soft }, { rng });
+      else if (moe.zeroComputation) {
+        ffn = new MoEPlusPlusLayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.zeroComputation }, { rng });
+        ffn.follow(previousPlusPlus);
+        previousPlusPlus = ffn;
+      } else ffn = new MoELayer(moeLayerConfig(moe, modelDim), { rng });
       return new TransformerBlock({ dim: modelDim, heads, ffn, causal: options.causal, dropout, rng });
     });
     this.finalNormGain = init.ones([modelDim]);
     this.finalNormBias = init.zeros([modelDim]);
   }
 
-  /** The MoE layers with their block index. */
-  moeLayers(): Array<{ layer: number; moe: MoELayer }> {
-    return this.blocks.flatMap((b, layer) => (b.moe ? [{ layer, moe: b.moe }] : []));
-  }
-
   /** x: [batch, tokens, dim] → final-normed hidden states [batch, tokens, dim]. */
   async forward(x: Tensor, options: ForwardOptions & { tokenIds?: Int32Array } = {}): Promise<Tensor> {
     const step = options.step ?? this.progress.step;
     const totalSteps = options.totalSteps ?? this.progress.totalSteps;
-    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds };
+    const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds, calibrate: options.calibrate };
     let h = x;
     for (const block of this.blocks) h = await block.forward(h, context, this.rng);
     return layerNorm(h, this.finalNormGain, this.finalNormBias);
   }
-
-  /** The sum of the MoE layers' auxiliary losses after a forward pass (null if none). */
-  auxLoss(): Tensor | null {
-    const losses = this.moeLayers().flatMap(({ moe }) => (moe.auxLoss ? [moe.auxLoss] : []));
-    return losses.length ? losses.reduce((a, b) => a.add(b)) : null;
-  }
-
-  /** Per-layer routing statistics after a forward pass. */
-  routing(): Array<{ layer: number; stats: RoutingStats }> {
-    return this.moeLayers().flatMap(({ layer, moe }) => (moe.lastStats ? [{ layer, stats: moe.lastStats }] : []));
-  }
-
-  /** Switches every VQMoE layer's regime. */
-  setRegime(regime: VQRegime): void {
-    const layers = this.moeLayers().filter(({ moe }) => moe.regime !== null);
-    if (!layers.length) invalid('setRegime', 'moe.vq', null, 'a model with VQMoE layers');
-    for (const { moe } of layers) moe.setRegime(regime);
-    if (this.config.moe?.vq) this.config.moe.vq = { ...this.config.moe.vq, regime };
-  }
-
-  /** Swaps every MoE layer's selection rule over its trained router (null: back to the trained rule). */
-  setSelection(selection: SelectionConfig | null): void {
-    const layers = this.moeLayers();
-    if (!layers.length) invalid('setSelection', 'moe', null, 'a model with MoE layers');
-    for (const { moe } of layers) moe.setSelection(selection);
-    if (this.config.moe) this.config.moe.selection = selection;
-  }
-
-  /** Buffers for checkpoints: each MoE layer's router state (`blocks.<i>.ffn.…`) and the dropout / routing-noise generator (`rng`). */
-  override async buffers(): Promise<Record<string, Float32Array>> {
-    let out: Record<string, Float32Array> = { rng: encodeRngState(this.rng.state()) };
-    for (const { layer, moe } of this.moeLayers()) out = { ...out, ...withPrefix(`blocks.${layer}.ffn`, await moe.buffers()) };
-    return out;
-  }
-
-  /** Restores what `buffers()` returned. */
-  override loadBuffers(state: Record<string, Float32Array>): void {
-    const layers = this.moeLayers();
-    checkBufferNames('loadBuffers', state, ['rng', ...layers.map(({ layer }) => `blocks.${layer}.ffn`)]);
-    if (state.rng) this.rng.restore(decodeRngState(state.rng));
-    for (const { layer, moe } of layers) moe.loadBuffers(underPrefix(`blocks.${layer}.ffn`, state));
-  }
 }
 
 /** Builds the LossResult of a task loss: adds the auxiliary losses and reads the metrics. */
-export async function lossResult(backbone: Backbone, taskLoss: Tensor, extra: Record<string, number> = {}): Promise<LossResult> {
+export async function lossResult(backbone: RoutedStack, taskLoss: Tensor, extra: Record<string, number> = {}): Promise<LossResult> {
   const auxLoss = backbone.auxLoss();
   const loss = auxLoss ? taskLoss.add(auxLoss) : taskLoss;
   const routing = backbone.routing();

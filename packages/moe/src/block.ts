@@ -11,13 +11,15 @@ import { Module, Rng, dropout, init, layerNorm, type Tensor } from '@smoe/tensor
 import { MultiHeadAttention } from './attention.js';
 import { FeedForward } from './feed_forward.js';
 import { MoELayer, type MoEContext } from './moe_layer.js';
+import type { MoEPlusPlusLayer } from './moe_plus_plus.js';
+import type { SoftMoELayer } from './soft_moe.js';
 
 /** Options of `TransformerBlock`. */
 export interface TransformerBlockOptions {
   dim: number;
   heads: number;
-  /** The block's FFN: dense or sparse. */
-  ffn: FeedForward | MoELayer;
+  /** The block's FFN: dense, sparse, Soft MoE or MoE++. */
+  ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
   /** Mask future positions. Default true. */
   causal?: boolean;
   /** Residual dropout probability. Default 0. */
@@ -31,7 +33,7 @@ export class TransformerBlock extends Module {
   attention: MultiHeadAttention;
   attentionNormGain: Tensor;
   attentionNormBias: Tensor;
-  ffn: FeedForward | MoELayer;
+  ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
   ffnNormGain: Tensor;
   ffnNormBias: Tensor;
 
@@ -51,13 +53,18 @@ export class TransformerBlock extends Module {
     return this.ffn instanceof MoELayer ? this.ffn : null;
   }
 
+  /** The block's mixture-of-experts layer of any kind (routed, Soft MoE, MoE++), or null for a dense block. */
+  get mixture(): MoELayer | SoftMoELayer | MoEPlusPlusLayer | null {
+    return this.ffn instanceof FeedForward ? null : this.ffn;
+  }
+
   /** x: [batch, tokens, dim] → [batch, tokens, dim]. `rng` drives dropout. */
   async forward(x: Tensor, context: MoEContext = {}, rng?: Rng): Promise<Tensor> {
     const [batch, tokens, dim] = x.shape;
     const drop = (t: Tensor): Tensor => dropout(t, this.dropout, { training: this.training, rng });
     const h = x.add(drop(this.attention.forward(layerNorm(x, this.attentionNormGain, this.attentionNormBias))));
     const normed = layerNorm(h, this.ffnNormGain, this.ffnNormBias).reshape([batch * tokens, dim]);
-    const out = this.ffn instanceof MoELayer ? await this.ffn.forward(normed, { groupSize: tokens, ...context }) : this.ffn.forward(normed);
+    const out = this.ffn instanceof FeedForward ? this.ffn.forward(normed) : await this.ffn.forward(normed, { groupSize: tokens, ...context });
     return h.add(drop(out.reshape([batch, tokens, dim])));
   }
 }

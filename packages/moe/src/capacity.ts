@@ -6,6 +6,10 @@
  * Which pairs an expert keeps: 'arrival' (token order, as Switch) or 'weight' (largest routing
  * weight first, V-MoE's batch-prioritised routing, Riquelme et al. 2021).
  * A capacity factor of 0 means dropless. Defaults: priority 'arrival'.
+ * In a causal model (`causalGroupSize` = tokens per sequence) an expert keeps pairs
+ * position-major — position 0 of every sequence, then position 1, … (weight orders pairs within
+ * one position) — so whether a pair is dropped depends only on tokens at the same or earlier
+ * positions (docs/routing.md §2).
  *
  * `padPlan` pads a plan with zero-weight pairs to `staticRowCount(plan)` rows, so the expert
  * kernels see shapes that repeat from step to step (gpu.js compiles one kernel per shape) while
@@ -34,7 +38,7 @@ function int32(values: Int32Array): Tensor {
  * sorted by expert, then token), with counts, droppedPairs, unroutedTokens and capacity
  * updated. `weights` are the host values of `plan.weight` (needed only for priority 'weight').
  */
-export function applyCapacity(plan: RoutingPlan, capacity: number, priority: CapacityPriority = 'arrival', weights?: Float32Array): RoutingPlan {
+export function applyCapacity(plan: RoutingPlan, capacity: number, priority: CapacityPriority = 'arrival', weights?: Float32Array, causalGroupSize?: number): RoutingPlan {
   if (!Number.isFinite(capacity)) return plan;
   if (plan.counts.every((c) => c <= capacity)) return { ...plan, capacity: Math.min(capacity, plan.capacity ?? Infinity) };
   if (priority === 'weight' && !weights) throw new Error("applyCapacity: priority 'weight' needs the host values of plan.weight");
@@ -47,7 +51,9 @@ export function applyCapacity(plan: RoutingPlan, capacity: number, priority: Cap
     while (end < pairs && plan.expertIndex[end] === expert) end++;
     let members = Array.from({ length: end - start }, (_, i) => start + i);
     if (members.length > capacity) {
-      if (priority === 'weight') members.sort((a, b) => (weights as Float32Array)[b] - (weights as Float32Array)[a] || a - b);
+      const position = (p: number): number => (causalGroupSize ? plan.tokenIndex[p] % causalGroupSize : 0);
+      const weight = (p: number): number => (priority === 'weight' ? -(weights as Float32Array)[p] : 0);
+      members.sort((a, b) => position(a) - position(b) || weight(a) - weight(b) || a - b);
       members = members.slice(0, capacity).sort((a, b) => a - b);
     }
     keep.push(...members);

@@ -127,3 +127,12 @@ describe('capacity', () => {
     expect(maxAbsDiff(await experts.dispatch(x, padded).data(), await experts.dispatch(x, p).data())).toBeLessThan(1e-6);
   });
 });
+
+describe('Experts parameter roles', () => {
+  it('declares the stacked biases [experts, width] as biases (no weight decay) and the matrices as weights', () => {
+    const experts = new Experts({ experts: 3, dim: 4, hidden: 5, activation: 'gelu', rng: new Rng(1) });
+    expect(experts.b1?.role).toBe('bias');
+    expect(experts.b2?.role).toBe('bias');
+    expect(experts.w1.role).toBeUndefined();
+  });
+});

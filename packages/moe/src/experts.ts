@@ -30,6 +30,12 @@ export interface ExpertsOptions {
   rng?: Rng;
 }
 
+/** Marks a stacked bias [experts, width] as a bias: rank 2, yet no weight decay. */
+function asBias(t: Tensor): Tensor {
+  t.role = 'bias';
+  return t;
+}
+
 export class Experts extends Module {
   readonly experts: number;
   readonly dim: number;
@@ -59,8 +65,8 @@ export class Experts extends Module {
     this.w1 = init.xavier([experts, dim, hidden], { rng });
     this.w3 = glu ? init.xavier([experts, dim, hidden], { rng }) : null;
     this.w2 = init.xavier([experts, hidden, dim], { rng });
-    this.b1 = glu ? null : init.zeros([experts, hidden]);
-    this.b2 = glu ? null : init.zeros([experts, dim]);
+    this.b1 = glu ? null : asBias(init.zeros([experts, hidden]));
+    this.b2 = glu ? null : asBias(init.zeros([experts, dim]));
   }
 
   /** Runs each row of `rows` [P, dim] through its expert `expert` (int32 [P]) → [P, dim]. */

@@ -74,7 +74,7 @@ describeEachBackend('LanguageModel', () => {
 
   it('a dense model and a 1-expert MoE with the same weights give the same output', async () => {
     const dense = new LanguageModel(base);
-    const sparse = new LanguageModel({ ...base, moe: { experts: 1, router: { strategy: 'tokenChoice', topK: 1 } } });
+    const sparse = new LanguageModel({ ...base, moe: { experts: 1, router: { strategy: 'tokenChoice', topK: 1, weighting: 'softmax' } } });
     const state: Record<string, Tensor> = sparse.stateDict();
     for (const [name, value] of Object.entries(dense.stateDict())) {
       const expert = name.replace(/\.ffn\./, '.ffn.experts.');
@@ -141,6 +141,26 @@ describeEachBackend('LanguageModel', () => {
     expect((await last.forward(inputs, [2, 6], mask)).shape).toEqual([2, 2]);
     const json = JSON.parse(JSON.stringify(classifier.config));
     expect((createModel(json) as SequenceClassifier).config).toEqual(classifier.config);
+  });
+
+  it('reads sequences longer than the context whole, in chunks: the pooled mean runs over every real token of every chunk', async () => {
+    const classifier = new SequenceClassifier({ body: { ...base, moe: { experts: 4 } }, classes: 2, pool: 'mean', seed: 1 });
+    classifier.eval();
+    const context = base.context;
+    const length = 2 * context + 3; // three chunks, the last one padded
+    const ids = Int32Array.from({ length }, (_, i) => (i * 5 + 2) % 12);
+    const logits = await (await classifier.forward(ids, [1, length])).data();
+    // by hand: the body on each chunk alone, the mean of the hidden states of the real tokens
+    const padded = new Int32Array(3 * context);
+    padded.set(ids);
+    const hidden = await (await classifier.body.hidden(padded, [3, context])).data();
+    const dim = base.modelDim;
+    const pooled = new Float32Array(dim);
+    for (let t = 0; t < length; t++) for (let d = 0; d < dim; d++) pooled[d] += hidden[t * dim + d] / length;
+    const w = await classifier.classifier.data();
+    const b = await classifier.classifierBias.data();
+    const expected = [0, 1].map((c) => b[c] + pooled.reduce((sum, v, d) => sum + v * w[d * 2 + c], 0));
+    expect(maxAbsDiff(logits, Float32Array.from(expected))).toBeLessThan(1e-5);
   });
 }, ['cpu']);
 

@@ -16,6 +16,7 @@
 import { Rng, crossEntropy, dropout, embedding, init, arange, type Tensor } from '@smoe/tensor';
 import { Backbone, backboneKeys, idsTensor, lossResult, resolveBackboneConfig, type BackboneConfig, type ForwardOptions, type LossResult, type ResolvedBackboneConfig } from './backbone.js';
 import { MoEModel } from './moe_model.js';
+import type { RoutedStack } from './routed_stack.js';
 import { checkBoolean, checkInteger, checkKeys, checkObject, invalid, orDefault } from './validate.js';
 
 /** The config of a LanguageModel (plain JSON). */
@@ -42,7 +43,7 @@ export function resolveLanguageModelConfig(config: LanguageModelConfig): Resolve
     model: 'languageModel',
     vocab: checkInteger(where, 'vocab', config.vocab, 1, 2 ** 24),
     context: checkInteger(where, 'context', config.context, 1),
-    ...resolveBackboneConfig(where, config),
+    ...resolveBackboneConfig(where, config, { causal: true }),
     tieEmbeddings: checkBoolean(where, 'tieEmbeddings', orDefault(config.tieEmbeddings, false)),
   };
 }
@@ -57,7 +58,43 @@ export interface LanguageModelBatch {
   context: number;
 }
 
-export class LanguageModel extends MoEModel {
+/**
+ * What the language models share: logits from the final hidden states through the output
+ * projection (tied to the token embedding or not) and the next-token loss.
+ */
+export abstract class LanguageModelBase extends MoEModel {
+  abstract readonly config: { readonly vocab: number; readonly context: number };
+  abstract override body: RoutedStack;
+  abstract tokenEmbedding: Tensor;
+  /** [modelDim, vocab]; null when tied to the token embedding. */
+  abstract head: Tensor | null;
+
+  /** Final hidden states [batch, T, modelDim] for ids int32 [batch, T] (a tensor, or a host array with `shape`). */
+  abstract hidden(ids: Tensor | Int32Array, shape?: readonly [number, number], options?: ForwardOptions): Promise<Tensor>;
+
+  /** Logits [batch, T, vocab] for ids int32 [batch, T]. */
+  async forward(ids: Tensor | Int32Array, shape?: readonly [number, number], options: ForwardOptions = {}): Promise<Tensor> {
+    return this.logits(await this.hidden(ids, shape, options));
+  }
+
+  /** hidden [..., modelDim] → logits [..., vocab]. */
+  logits(hidden: Tensor): Tensor {
+    return this.head ? hidden.matmul(this.head) : hidden.matmul(this.tokenEmbedding, { transposeB: true });
+  }
+
+  /** Next-token cross-entropy plus the MoE auxiliary losses; metrics include bitsPerToken and routing statistics. */
+  async loss(batch: LanguageModelBatch, options: ForwardOptions = {}): Promise<LossResult> {
+    const shape = [batch.batch, batch.context] as const;
+    const logits = await this.forward(batch.inputs, shape, options);
+    const targets = idsTensor(batch.targets, shape).reshape([batch.batch * batch.context]);
+    const taskLoss = crossEntropy(logits.reshape([batch.batch * batch.context, this.config.vocab]), targets);
+    const result = await lossResult(this.body, taskLoss, { tokens: batch.batch * batch.context });
+    result.metrics.bitsPerToken = result.metrics.taskLoss / Math.LN2;
+    return result;
+  }
+}
+
+export class LanguageModel extends LanguageModelBase {
   readonly config: ResolvedLanguageModelConfig;
   tokenEmbedding: Tensor;
   positionEmbedding: Tensor;
@@ -83,34 +120,18 @@ export class LanguageModel extends MoEModel {
 
   /** Final hidden states [batch, T, modelDim] for ids int32 [batch, T] (a tensor, or a host array with `shape`). */
   async hidden(ids: Tensor | Int32Array, shape?: readonly [number, number], options: ForwardOptions = {}): Promise<Tensor> {
-    const idTensor = idsTensor(ids, shape ?? (ids instanceof Int32Array ? invalid('LanguageModel', 'shape', undefined, '[batch, T] for host ids') : ids.shape));
-    if (idTensor.rank !== 2) invalid('LanguageModel', 'ids.shape', idTensor.shape, '[batch, T]');
-    const [, tokens] = idTensor.shape;
-    if (tokens > this.config.context) invalid('LanguageModel', 'T', tokens, `at most context = ${this.config.context}`);
-    const tokenIds = ids instanceof Int32Array ? ids : ((await idTensor.data()) as Int32Array);
-    const positions = embedding(this.positionEmbedding, arange(tokens)); // [T, dim]
+    const { idTensor, tokenIds } = await contextIds('LanguageModel', ids, shape, this.config.context);
+    const positions = embedding(this.positionEmbedding, arange(idTensor.shape[1])); // [T, dim]
     const x = dropout(embedding(this.tokenEmbedding, idTensor).add(positions), this.config.dropout, { training: this.training, rng: this.body.rng });
     return this.body.forward(x, { ...options, tokenIds });
   }
-
-  /** Logits [batch, T, vocab] for ids int32 [batch, T]. */
-  async forward(ids: Tensor | Int32Array, shape?: readonly [number, number], options: ForwardOptions = {}): Promise<Tensor> {
-    return this.logits(await this.hidden(ids, shape, options));
-  }
-
-  /** hidden [..., modelDim] → logits [..., vocab]. */
-  logits(hidden: Tensor): Tensor {
-    return this.head ? hidden.matmul(this.head) : hidden.matmul(this.tokenEmbedding, { transposeB: true });
-  }
-
-  /** Next-token cross-entropy plus the MoE auxiliary losses; metrics include bitsPerToken and routing statistics. */
-  async loss(batch: LanguageModelBatch, options: ForwardOptions = {}): Promise<LossResult> {
-    const shape = [batch.batch, batch.context] as const;
-    const logits = await this.forward(batch.inputs, shape, options);
-    const targets = idsTensor(batch.targets, shape).reshape([batch.batch * batch.context]);
-    const taskLoss = crossEntropy(logits.reshape([batch.batch * batch.context, this.config.vocab]), targets);
-    const result = await lossResult(this.body, taskLoss, { tokens: batch.batch * batch.context });
-    result.metrics.bitsPerToken = result.metrics.taskLoss / Math.LN2;
-    return result;
-  }
 }
+
+/** Checks ids int32 [batch, T] (a tensor, or a host array with `shape`) against a model's context; returns them as a tensor and on the host. */
+export async function contextIds(where: string, ids: Tensor | Int32Array, shape: readonly [number, number] | undefined, context: number): Promise<{ idTensor: Tensor; tokenIds: Int32Array }> {
+  const idTensor = idsTensor(ids, shape ?? (ids instanceof Int32Array ? invalid(where, 'shape', undefined, '[batch, T] for host ids') : ids.shape));
+  if (idTensor.rank !== 2) invalid(where, 'ids.shape', idTensor.shape, '[batch, T]');
+  if (idTensor.shape[1] > context) invalid(where, 'T', idTensor.shape[1], `at most context = ${context}`);
+  return { idTensor, tokenIds: ids instanceof Int32Array ? ids : ((await idTensor.data()) as Int32Array) };
+}
+

@@ -1,5 +1,5 @@
 /**
- * Model-level measurements of routing (ROUTING.md §7), over every MoE layer of a model:
+ * Model-level measurements of routing (docs/routing.md §7), over every MoE layer of a model:
  * - routing fluctuation between two checkpoints (StableMoE, Dai et al. 2022): run both models
  *   on the same batch and compare each layer's top-1 expert per token;
  * - representation collapse (X-MoE, Chi et al. 2022): the effective rank of each MoE layer's

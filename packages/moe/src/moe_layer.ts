@@ -10,7 +10,7 @@
  *
  * The same layer is the USMoE layer (router { strategy: 'usmoe', topK: 1.5, … }: fractional
  * experts per token, tokens may get none) and, with `vq`, the VQMoE layer ("On the Effectiveness
- * of Discrete Representations in Sparse Mixture of Experts"; ROUTING.md §4):
+ * of Discrete Representations in Sparse Mixture of Experts"; docs/routing.md §4):
  *   discrete path:   k(x) = argmin_j ‖x − e_j‖², q̃ = STE(e_{k(x)})
  *                    out_d = LN(E_{k(x)}(LN(q̃)))
  *   continuous path: out_c = Σ w · E_e(x) from `router` (the authors: cosine router, top-1)
@@ -45,7 +45,7 @@ import { FeedForward, activations, type Activation } from './feed_forward.js';
 import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
 import { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
 import { routingStats, type RoutingStats } from './statistics.js';
-import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
+import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 
 /** VQMoE regimes: both paths mixed by a learned gate, or the discrete path only. */
 export type VQRegime = 'mixed' | 'discrete';
@@ -91,12 +91,18 @@ export interface MoELayerConfig {
   selection?: SelectionConfig | null;
   /** Makes this a VQMoE layer. Default: absent (a plain MoE layer). */
   vq?: VQMoEConfig | null;
+  /**
+   * Route causally: a token's routing depends only on itself and earlier positions of its
+   * sequence (expert choice and USMoE by calibrated thresholds, capacity position-major;
+   * docs/routing.md §2). Decoders set it; default false (encoders, ViTs).
+   */
+  causalRouting?: boolean;
 }
 
 /** A validated config with every default filled in. */
 export type ResolvedMoELayerConfig = Required<Omit<MoELayerConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null };
 
-const layerKeys = ['dim', 'hidden', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedHidden', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq'];
+const layerKeys = ['dim', 'hidden', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedHidden', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
 
 /** Validates a layer config and fills in the defaults. */
 export function resolveMoELayerConfig(config: MoELayerConfig, where = 'MoELayer'): ResolvedMoELayerConfig {
@@ -126,6 +132,7 @@ export function resolveMoELayerConfig(config: MoELayerConfig, where = 'MoELayer'
     capacityPriority: checkOneOf(where, 'capacityPriority', orDefault(config.capacityPriority, 'arrival'), ['arrival', 'weight'] as const),
     selection: config.selection ? checkSelectionConfig(where, 'selection', config.selection) : null,
     vq,
+    causalRouting: checkBoolean(where, 'causalRouting', orDefault(config.causalRouting, false)),
   };
 }
 
@@ -162,7 +169,7 @@ export class MoELayer extends Module {
   /** After each forward: the plan of the router (the continuous one in the mixed regime), and the discrete path's plan. */
   lastPlan: RoutingPlan | null = null;
   lastDiscretePlan: RoutingPlan | null = null;
-  /** After each forward: the routing statistics (ROUTING.md §7). */
+  /** After each forward: the routing statistics (docs/routing.md §7). */
   lastStats: RoutingStats | null = null;
   /** After each forward: the layer's weighted auxiliary loss (scalar), or null when it has none. */
   auxLoss: Tensor | null = null;
@@ -224,8 +231,15 @@ export class MoELayer extends Module {
   /** x: [tokens, dim] → [tokens, dim]. Afterwards `lastPlan`, `lastStats` and `auxLoss` describe this pass. */
   async forward(x: Tensor, context: MoEContext = {}): Promise<Tensor> {
     if (x.rank !== 2 || x.shape[1] !== this.config.dim) invalid('MoELayer.forward', 'x.shape', x.shape, `[tokens, ${this.config.dim}]`);
-    const ctx: RouteContext = { ...context, training: context.training ?? this.training };
-    ctx.expertOutputNorms ??= () => this.experts.all(x).square().sum(-1).sqrt().transpose(0, 1); // CompeteSMoE
+    const ctx: RouteContext = { ...context, training: context.training ?? this.training, causal: context.causal ?? this.config.causalRouting };
+    // expert FFN rows this pass runs (compute statistics): every dispatched pair, and all
+    // experts on every token where CompeteSMoE asks for the competition
+    let runs = 0;
+    const competition = ctx.expertOutputNorms;
+    ctx.expertOutputNorms = () => {
+      runs += x.shape[0] * this.config.experts;
+      return competition ? competition() : this.experts.all(x).square().sum(-1).sqrt().transpose(0, 1);
+    };
     const vq = this.config.vq;
     let y: Tensor;
     let plan: RoutingPlan;
@@ -234,15 +248,18 @@ export class MoELayer extends Module {
     if (!vq) {
       plan = await this.route(this.router, x, ctx);
       y = this.experts.dispatch(x, this.padded(plan));
+      runs += plan.tokenIndex.length;
     } else {
       discrete = await this.route(this.vqRouter as Router, x, ctx);
       const outDiscrete = this.discretePath(x, discrete);
+      runs += discrete.tokenIndex.length;
       if (vq.regime === 'discrete') {
         plan = discrete;
         y = outDiscrete;
       } else {
         plan = await this.route(this.router, x, ctx);
         const outContinuous = this.experts.dispatch(x, this.padded(plan));
+        runs += plan.tokenIndex.length;
         mixGate = softmax(x.matmul(this.mix as Tensor)); // [tokens, 2]
         y = outContinuous.mul(slice(mixGate, 1, 0, 1)).add(outDiscrete.mul(slice(mixGate, 1, 1, 1)));
       }
@@ -258,6 +275,7 @@ export class MoELayer extends Module {
     this.lastDiscretePlan = discrete;
     this.lastInput = x.detach();
     this.lastStats = await this.statistics(plan, discrete, mixGate);
+    this.lastStats.expertRunsPerToken = runs / x.shape[0];
     return y;
   }
 
@@ -276,7 +294,7 @@ export class MoELayer extends Module {
     const capacity = expertCapacity(factor, selected, plan.experts);
     if (!Number.isFinite(capacity)) return plan;
     const weights = this.config.capacityPriority === 'weight' ? ((await plan.weight.data()) as Float32Array) : undefined;
-    return applyCapacity(plan, capacity, this.config.capacityPriority, weights);
+    return applyCapacity(plan, capacity, this.config.capacityPriority, weights, context.causal ? (context.groupSize ?? x.shape[0]) : undefined);
   }
 
   /** The plan padded to a row count that repeats from step to step. */

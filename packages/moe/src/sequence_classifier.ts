@@ -7,6 +7,10 @@
  *   loss = CE(logits, labels) + Σ_layers aux
  * The body keeps its LM head (unused here) so that a pre-trained LM's state dict loads as is:
  * `SequenceClassifier.fromPretrained(lm, { classes: 2 })`.
+ * Sequences longer than the body's context are read whole, in chunks of `context` positions:
+ * the ids are padded to a whole number of chunks, each chunk goes through the body on its own
+ * (attention and routing stay within a chunk), and pooling runs over all real tokens of the
+ * sequence.
  *
  * Config (defaults): body (a LanguageModelConfig), classes, pool ('mean'), dropout (0),
  * seed (0, the head's initial weights).
@@ -102,11 +106,13 @@ export class SequenceClassifier extends MoEModel {
 
   /** Logits [batch, classes] for ids [batch, length] and an optional padding mask [batch, length]. */
   async forward(ids: Tensor | Int32Array, shape: readonly [number, number], mask?: Float32Array, options: ForwardOptions = {}): Promise<Tensor> {
-    const [batch, length] = shape;
-    const h = await this.body.hidden(idsTensor(ids, shape), shape, options); // [batch, length, dim]
+    const [batch, given] = shape;
+    const givenMask = mask ?? new Float32Array(batch * given).fill(1);
+    if (givenMask.length !== batch * given) invalid('SequenceClassifier', 'mask.length', givenMask.length, `batch · length = ${batch * given}`);
+    const { ids: chunkedIds, mask: real, length, chunks } = await this.chunked(ids, shape, givenMask);
+    const context = length / chunks;
+    const h = (await this.body.hidden(chunkedIds, [batch * chunks, context], options)).reshape([batch, length, this.config.body.modelDim]); // [batch, length, dim]
     const dim = this.config.body.modelDim;
-    const real = mask ?? new Float32Array(batch * length).fill(1);
-    if (real.length !== batch * length) invalid('SequenceClassifier', 'mask.length', real.length, `batch · length = ${batch * length}`);
     let pooled: Tensor;
     if (this.config.pool === 'mean') {
       const weights = new Float32Array(batch * length);
@@ -127,6 +133,23 @@ export class SequenceClassifier extends MoEModel {
     }
     pooled = dropout(pooled, this.config.dropout, { training: this.training, rng: this.body.body.rng });
     return pooled.matmul(this.classifier).add(this.classifierBias);
+  }
+
+  /** Pads ids [batch, length] (and the mask, with 0) to a whole number of chunks of the body's context. */
+  private async chunked(ids: Tensor | Int32Array, shape: readonly [number, number], mask: Float32Array): Promise<{ ids: Int32Array; mask: Float32Array; length: number; chunks: number }> {
+    const [batch, given] = shape;
+    const context = this.config.body.context;
+    const chunks = Math.max(1, Math.ceil(given / context));
+    const length = given <= context ? given : chunks * context;
+    const host = ids instanceof Int32Array ? ids : ((await idsTensor(ids, shape).data()) as Int32Array);
+    if (length === given) return { ids: host, mask, length, chunks };
+    const padded = new Int32Array(batch * length);
+    const paddedMask = new Float32Array(batch * length);
+    for (let b = 0; b < batch; b++) {
+      padded.set(host.subarray(b * given, (b + 1) * given), b * length);
+      paddedMask.set(mask.subarray(b * given, (b + 1) * given), b * length);
+    }
+    return { ids: padded, mask: paddedMask, length, chunks };
   }
 
   /** Cross-entropy of the labels plus the MoE auxiliary losses; metrics include accuracy. */

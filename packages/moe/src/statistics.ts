@@ -1,5 +1,5 @@
 /**
- * What the papers measure about routing (ROUTING.md §7), computed from a routing plan (the
+ * What the papers measure about routing (docs/routing.md §7), computed from a routing plan (the
  * generic part by @smoe/routers' `routingStats`, re-run here because the layer's capacity may
  * drop pairs after the router):
  * - load per expert (pairs kept) and its coefficient of variation CV = std / mean
@@ -43,8 +43,14 @@ export interface RoutingStats {
   /** Tokens that received no expert, and their fraction. */
   unroutedTokens: number;
   unroutedFraction: number;
-  /** Kept pairs / tokens. */
+  /** Kept pairs / tokens (of the plan that routes the output; the continuous one in VQMoE's mixed regime). */
   expertsPerToken: number;
+  /**
+   * Expert FFN evaluations per token that actually ran in the layer (padding rows excluded):
+   * both paths in VQMoE's mixed regime, all N experts where CompeteSMoE ran its competition.
+   * Equal to expertsPerToken unless a layer runs more than its plan. Set by the MoE layer.
+   */
+  expertRunsPerToken: number;
   /** VQ routing: perplexity of this batch's codes (1 … codebook size); null without codes. */
   codePerplexity: number | null;
   /** VQ routing: fraction of the codebook this batch left unused; null without codes. */
@@ -83,11 +89,12 @@ export async function routingStats(plan: RoutingPlan, options: RoutingStatsOptio
     routingEntropy: Number.isNaN(base.routingEntropy) ? null : base.routingEntropy,
     codePerplexity,
     deadCodeFraction,
+    expertRunsPerToken: base.expertsPerToken,
     strategy: Object.fromEntries(Object.entries(plan.stats).filter(([k]) => !generic.has(k))),
   };
 }
 
-const metricKeys = ['loadCv', 'loadEntropy', 'maxLoadRatio', 'routingEntropy', 'droppedFraction', 'unroutedFraction', 'expertsPerToken', 'codePerplexity', 'deadCodeFraction'] as const;
+const metricKeys = ['loadCv', 'loadEntropy', 'maxLoadRatio', 'routingEntropy', 'droppedFraction', 'unroutedFraction', 'expertsPerToken', 'expertRunsPerToken', 'codePerplexity', 'deadCodeFraction'] as const;
 
 /** Flattens statistics into metric names (`prefix.loadCv`, …) for logs; per-expert load and nulls are left out. */
 export function statsToMetrics(stats: RoutingStats, prefix = ''): Record<string, number> {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { Module, Rng, randn, tensor, type Tensor } from '@smoe/tensor';
+import { Module, Rng, concat, randn, tensor, type Tensor } from '@smoe/tensor';
 import { createRouter, type RouteContext, type Router, type RoutingPlan } from '@smoe/routers';
 import { describeEachBackend, maxAbsDiff } from '@smoe/tensor/testing';
 import { MoELayer } from './moe_layer.js';
@@ -56,6 +56,30 @@ describeEachBackend('VQMoE layer', () => {
     expect(stats?.codePerplexity).toBeGreaterThanOrEqual(1);
     expect(stats?.strategy.discreteGate).toBeGreaterThan(0);
     expect(stats?.strategy.discreteGate).toBeLessThan(1);
+  });
+
+  it('discrete regime, default (damped) estimator: two tokens that share a code get different outputs; the standard one makes the path a lookup table', async () => {
+    const x = randn([1, 4], 1, { rng: new Rng(5) });
+    const pair = concat([x, x.add(tensor([[0.02, -0.01, 0.015, 0.01]]))], 0); // [2, 4], near each other
+    const outputs: Record<string, Float32Array> = {};
+    for (const straightThrough of ['damped', 'standard'] as const) {
+      const moe = new MoELayer({ dim: 4, hidden: 6, experts: 3, vq: { regime: 'discrete', router: { strategy: 'vq', seed: 4, ...(straightThrough === 'standard' ? { straightThrough } : {}) } } }, { rng: new Rng(7) });
+      outputs[straightThrough] = (await (await moe.forward(pair, { training: false })).data()) as Float32Array;
+      expect(moe.lastDiscretePlan?.codes?.[0]).toBe(moe.lastDiscretePlan?.codes?.[1]);
+    }
+    const rowGap = (y: Float32Array): number => maxAbsDiff(y.slice(0, 4), y.slice(4, 8));
+    expect(rowGap(outputs.damped)).toBeGreaterThan(1e-4);
+    expect(rowGap(outputs.standard)).toBe(0);
+  });
+
+  it('counts the expert FFNs that actually run: both paths in the mixed regime, one in the discrete regime', async () => {
+    const moe = vqLayer('mixed');
+    await moe.forward(randn([8, 4], 1, { rng: new Rng(3) }), { training: true });
+    expect(moe.lastStats?.expertsPerToken).toBe(1);
+    expect(moe.lastStats?.expertRunsPerToken).toBe(2);
+    moe.setRegime('discrete');
+    await moe.forward(randn([8, 4], 1, { rng: new Rng(3) }), { training: false });
+    expect(moe.lastStats?.expertRunsPerToken).toBe(1);
   });
 
   it("discrete regime: only the code routes; setRegime switches a trained layer and keeps its parameters", async () => {

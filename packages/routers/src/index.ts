@@ -4,7 +4,7 @@ import './builtins.js';
 
 export * from './plan.js';
 export { RouterConfigError } from './options.js';
-export { registerRouter, createRouter, routerNames, hasRouter, type RouterConfig, type RouterFactory, type RouterShape } from './registry.js';
+export { registerRouter, createRouter, routerNames, hasRouter, routerInfo, type RouterConfig, type RouterFactory, type RouterShape, type RouterInfo, type Causality } from './registry.js';
 export { registerSelection, createSelection, selectionNames, type SelectionRule, type SelectionFactory } from './selection/rule.js';
 export {
   ScoredRouter,
@@ -19,7 +19,8 @@ export {
   type LossWeights,
 } from './router.js';
 export { buildPlan, denseWeights, type PairSelection } from './build-plan.js';
-export { capacityFor, applyCapacity, type DropPolicy } from './capacity.js';
+export { capacityFor, applyCapacity, admissionOrder, type DropPolicy } from './capacity.js';
+export { CausalThreshold, rowTopPairs, defaultThresholdMomentum, type KeptPairs } from './selection/causal-threshold.js';
 export { routingStats, routingFluctuation, topExpert, type RoutingStats } from './stats.js';
 export { validatePlan } from './validate.js';
 export { switchBalanceLoss, zLoss, importanceLoss, noisyLoadLoss, stableBalanceLoss, entropyLoss, cvSquared, normalCdf } from './losses.js';
@@ -30,6 +31,8 @@ export { expertChoiceSelect, ExpertChoiceSelection, type ExpertChoiceOptions } f
 export { usmoeSelect, UsmoeSelection, unifiedScore, usmoeBudget, type UsmoeOptions } from './selection/usmoe.js';
 export { topPSelect, TopPSelection, type TopPOptions } from './selection/top-p.js';
 export { hashSelect, hashTokenId } from './selection/hash.js';
+export { balancedAssignment, balancedAssignmentSelect, BalancedAssignmentSelection, type BalancedAssignmentOptions } from './selection/balanced-assignment.js';
+export { prototypeSelect, prototypeProbabilities, PrototypeSelection, type PrototypeOptions } from './selection/prototype.js';
 
 // Strategies: the router class and a configuration helper for each.
 export { TokenChoiceRouter, tokenChoice, type TokenChoiceRouterOptions, type TokenChoicePreset, type WithoutShape } from './strategies/token-choice.js';
@@ -48,3 +51,7 @@ export { CompeteSMoERouter, competeSMoE, imitationLoss, type CompeteSMoEOptions 
 export { TopPRouter, topP, type TopPRouterOptions } from './strategies/top-p.js';
 export { AuxiliaryLossFreeRouter, auxiliaryLossFree, type AuxiliaryLossFreeOptions } from './strategies/auxiliary-loss-free.js';
 export { HashRouter, hashRouting, type HashRouterOptions } from './strategies/hash.js';
+export { BaseLayerRouter, baseLayer, type BaseLayerOptions } from './strategies/base-layer.js';
+export { DSelectKRouter, dselectK, smoothStep, selectorDistributions, type DSelectKOptions } from './strategies/dselect-k.js';
+export { ReMoERouter, ReluSelection, reluSelect, remoe, type ReMoEOptions } from './strategies/remoe.js';
+export { ExpertPrototypingRouter, expertPrototyping, type ExpertPrototypingOptions } from './strategies/expert-prototyping.js';

@@ -1,5 +1,5 @@
 /**
- * Auxiliary losses of routing (ROUTING.md §7), as pure functions of score tensors, each built
+ * Auxiliary losses of routing (docs/routing.md §7), as pure functions of score tensors, each built
  * from @smoe/tensor ops so its gradient reaches the router.
  *
  * - Switch balance loss (Fedus et al., "Switch Transformers", 2021):

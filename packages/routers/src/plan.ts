@@ -19,6 +19,19 @@ export interface RouteContext {
    */
   groupSize?: number;
   /**
+   * The model is causal (a decoder LM): a token's routing may depend only on itself and the
+   * tokens before it in its sequence (groups of `groupSize` consecutive positions). Rules that
+   * compare tokens (expert choice, USMoE, capacity) then use their causal forms
+   * (docs/routing.md §2). Default false (encoders, classifiers, ViTs).
+   */
+  causal?: boolean;
+  /**
+   * Evaluation-time calibration: like training, the causal rules update their thresholds from
+   * this batch (after routing it), without training anything. Used once on held-out batches
+   * before evaluating a training-free swap (USMoE on a token-choice model). Default false.
+   */
+  calibrate?: boolean;
+  /**
    * Optimisation progress: updates done before this forward (0 during the first step) and the
    * total (SMoE-Dropout's growing k, StableMoE's stage switch). The trainer sets both.
    */
@@ -59,7 +72,7 @@ export interface RoutingPlan {
   auxLoss: Tensor | null;
   /** Named, unweighted auxiliary losses (balance, z, importance, vq, distillation, imitation…). */
   losses: Record<string, Tensor>;
-  /** Named statistics of this routing (load cv, entropy, experts per token…), ROUTING.md §7. */
+  /** Named statistics of this routing (load cv, entropy, experts per token…), docs/routing.md §7. */
   stats: Record<string, number>;
   /** [tokens, experts] routing probabilities or scores, when the strategy has them (fluctuation, analysis). */
   probabilities?: Tensor;

@@ -155,6 +155,22 @@ export class ScoredRouter extends Module implements Router {
     return this.finish(plan, scored);
   }
 
+  /** The selection rule's state between batches (causal thresholds), as `selection.<name>`. */
+  async routerState(): Promise<Record<string, Float32Array>> {
+    const state = this.selection.state?.() ?? {};
+    return Object.fromEntries(Object.entries(state).map(([name, value]) => [`selection.${name}`, value]));
+  }
+
+  /** Restores what `routerState` returned. */
+  loadRouterState(state: Record<string, Float32Array>): void {
+    const own: Record<string, Float32Array> = {};
+    for (const [name, value] of Object.entries(state)) {
+      if (!name.startsWith('selection.') || !this.selection.loadState) throw new Error(`${this.strategy}: unexpected router state '${name}'; this router keeps ${this.selection.loadState ? "only 'selection.*'" : 'none'}`);
+      own[name.slice('selection.'.length)] = value;
+    }
+    if (Object.keys(own).length) this.selection.loadState?.(own);
+  }
+
   /**
    * Adds the generic losses (those with a coefficient > 0), the scorer's and `extra` ones to
    * the plan, and their weighted sum as plan.auxLoss.
@@ -190,12 +206,23 @@ export function attachLosses(plan: RoutingPlan, terms: Record<string, { loss: Te
  * The training-free swap: a router with `router`'s trained scorer (the same parameter
  * tensors) and another selection rule — 'usmoe', 'expertChoice', 'tokenChoice', 'topP' or
  * any registered one — e.g. `withSelection(trainedTopK, 'usmoe', { topK: 1.5, alpha: 0.5 })`.
+ * When the trained rule's weights sum to 1 per token (softmax over the selected experts) and
+ * the new rule can renormalise, it does so unless `renormalize: false` is given: the layer
+ * keeps the output scale it was trained with (docs/routing.md §3).
  */
 export function withSelection(router: Router, rule: string | SelectionRule, options: Record<string, unknown> = {}): ScoredRouter {
   if (!(router instanceof ScoredRouter)) {
     throw new Error(`withSelection: the '${router.strategy}' router does not route from a score matrix, so its selection rule cannot be swapped`);
   }
-  const selection = typeof rule === 'string' ? createSelection(rule, router.experts, options) : rule;
+  let selection: SelectionRule;
+  if (typeof rule !== 'string') {
+    selection = rule;
+  } else {
+    selection = createSelection(rule, router.experts, options);
+    if (options.renormalize === undefined && router.selection.normalized && 'renormalize' in selection.options) {
+      selection = createSelection(rule, router.experts, { ...options, renormalize: true });
+    }
+  }
   const swapped = new ScoredRouter({ strategy: selection.name, scorer: router.scorer, selection, lossWeights: router.lossWeights });
   swapped.training = router.training;
   return swapped;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@smoe/tensor';
 import { describeEachBackend } from '@smoe/tensor/testing';
-import { expertChoiceSelect, hashSelect, tokenChoiceSelect, topPSelect, usmoeSelect, validatePlan, type RoutingPlan } from './index.js';
+import { ExpertChoiceSelection, UsmoeSelection, expertChoiceSelect, hashSelect, tokenChoiceSelect, topPSelect, usmoeSelect, validatePlan, type RoutingPlan } from './index.js';
 
 /** The plan's (token, expert, weight) triples, in plan order. */
 async function triples(plan: RoutingPlan): Promise<Array<[number, number, number]>> {
@@ -202,17 +202,43 @@ describeEachBackend('selection rules', () => {
       expect(Array.from(full.counts)).toEqual([4, 4]);
     });
 
-    it('falls back to token choice on the same scores at inference with causalFallback', async () => {
-      const plan = await expertChoiceSelect(matrix(E), { topK: 1, causalFallback: true }, { training: false });
-      expectTriples(await triples(plan), [
+    it('causal form: falls back to each token\'s round(k) best expert until trained, then keeps P_ij ≥ τ̄_j (the C-th largest P of column j)', async () => {
+      const rule = new ExpertChoiceSelection({ topK: 1 }, 2);
+      const first = await rule.select(matrix(E), { training: true, causal: true });
+      expectTriples(await triples(first), [
         [0, 0, 0.5],
         [1, 0, 0.5],
         [2, 0, hi],
         [3, 1, hi],
       ]);
-      expect(plan.stats.causalFallback).toBe(1);
-      const training = await expertChoiceSelect(matrix(E), { topK: 1, causalFallback: true }, { training: true });
-      expect(training.unroutedTokens).toBe(1);
+      expect(first.stats.calibrated).toBe(0);
+      // C = 2: column 0's second largest P is 0.5, column 1's too.
+      expect(Array.from(rule.threshold.values!)).toEqual([0.5, 0.5]);
+      const second = await rule.select(matrix(E), { training: false, causal: true });
+      expectTriples(await triples(second), [
+        [0, 0, 0.5],
+        [1, 0, 0.5],
+        [2, 0, hi],
+        [0, 1, 0.5],
+        [1, 1, 0.5],
+        [3, 1, hi],
+      ]);
+      expect(second.stats.calibrated).toBe(1);
+      expect(await rule.state()).toEqual({ threshold: Float32Array.of(0.5, 0.5) });
+    });
+
+    it('causal form: a token\'s experts do not depend on any other token of the batch', async () => {
+      const rule = new ExpertChoiceSelection({ topK: 1 }, 2);
+      await rule.select(matrix(E), { training: true, causal: true });
+      const changed = E.map((row, t) => (t === 3 ? [5, -5] : row));
+      const a = await rule.select(matrix(E), { training: false, causal: true });
+      const b = await rule.select(matrix(changed), { training: false, causal: true });
+      const firstThree = (plan: RoutingPlan): number[][] => Array.from(plan.tokenIndex, (t, p) => [t, plan.expertIndex[p]]).filter(([t]) => t < 3);
+      expect(firstThree(b)).toEqual(firstThree(a));
+    });
+
+    it('causal form: the bare function refuses without thresholds', async () => {
+      await expect(expertChoiceSelect(matrix(E), { topK: 1 }, { training: true, causal: true })).rejects.toThrow(/ExpertChoiceSelection/);
     });
   });
 
@@ -242,6 +268,28 @@ describeEachBackend('selection rules', () => {
         [1, 1, F[1][1]],
       ]);
       expect(plan.stats.expertsPerToken).toBe(1.5);
+    });
+
+    it('causal form: each token\'s round(k̄) best until trained, then F_ij ≥ τ̄ (the c-th largest F of the sequence)', async () => {
+      const rule = new UsmoeSelection({ topK: 1 }, 2);
+      const first = await rule.select(matrix(U), { training: true, causal: true });
+      expectTriples(await triples(first), [
+        [0, 0, F[0][0]],
+        [1, 0, F[1][0]],
+      ]);
+      // c = 2 pairs: the second largest unified score is F[1][1].
+      expect(rule.threshold.values![0]).toBeCloseTo(F[1][1], 6);
+      const second = await rule.select(matrix(U), { training: false, causal: true });
+      expectTriples(await triples(second), [
+        [1, 0, F[1][0]],
+        [1, 1, F[1][1]],
+      ]);
+      // evaluation leaves the threshold alone; calibration updates it like training
+      const before = rule.threshold.values![0];
+      await rule.select(matrix([[3, 2], [3, 2]]), { training: false, causal: true });
+      expect(rule.threshold.values![0]).toBe(before);
+      await rule.select(matrix([[3, 2], [3, 2]]), { training: false, causal: true, calibrate: true });
+      expect(rule.threshold.values![0]).toBeCloseTo(0.99 * before + 0.01 * F[1][0], 6);
     });
 
     it('alpha 1 is the row softmax, alpha 0 the scaled sigmoid; renormalize', async () => {

@@ -1,5 +1,5 @@
 /**
- * Routing statistics (ROUTING.md §7), computed on the host from a plan's bookkeeping:
+ * Routing statistics (docs/routing.md §7), computed on the host from a plan's bookkeeping:
  * expert load and its coefficient of variation, the entropy of the load and of the routing
  * probabilities, dropped pairs, tokens with 0 experts, experts per token; and routing
  * fluctuation between two checkpoints (StableMoE's measure of routing inconsistency).

@@ -107,7 +107,7 @@ describe('the registry', () => {
 
   it('registers a user strategy, refuses a duplicate name, and reports unknown ones', async () => {
     class FirstExpert extends TokenChoiceRouter {}
-    registerRouter('firstExpertTest', (o) => new FirstExpert({ experts: o.experts, dim: o.dim, topK: 1 }));
+    registerRouter('firstExpertTest', (o) => new FirstExpert({ experts: o.experts, dim: o.dim, topK: 1, weighting: 'softmax' }));
     const router = createRouter({ strategy: 'firstExpertTest', experts, dim });
     await validatePlan(await router.route(x, train));
     expect(() => registerRouter('firstExpertTest', (o) => new FirstExpert(o))).toThrow(/already registered/);
@@ -130,13 +130,29 @@ describe('swapping the selection rule of a trained router (training-free USMoE)'
     expect(swapped.parameters()).toEqual(trained.parameters());
     expect(swapped.parameters()[0]).toBe(trained.parameters()[0]);
     const plan = await swapped.route(x, evaluate);
-    const reference = await usmoeSelect(matmul(x, trained.scorer.parameters()[0]), { topK: 1.5, alpha: 0.4 });
+    // token choice's weights sum to 1 per token (softmax over the selected): the swap renormalises
+    expect(swapped.selection.options.renormalize).toBe(true);
+    const reference = await usmoeSelect(matmul(x, trained.scorer.parameters()[0]), { topK: 1.5, alpha: 0.4, renormalize: true });
     expect(Array.from(plan.tokenIndex)).toEqual(Array.from(reference.tokenIndex));
     expect(Array.from(plan.expertIndex)).toEqual(Array.from(reference.expertIndex));
+    expect(Array.from(await plan.weight.data())).toEqual(Array.from(await reference.weight.data()));
     const ec = await withSelection(trained, 'expertChoice', { topK: 2 }).route(x, evaluate);
     const ecReference = await expertChoiceSelect(matmul(x, trained.scorer.parameters()[0]), { topK: 2 });
     expect(Array.from(ec.expertIndex)).toEqual(Array.from(ecReference.expertIndex));
     expect(Array.from(ec.tokenIndex)).toEqual(Array.from(ecReference.tokenIndex));
+  });
+
+  it('renormalises by default only when the trained weights summed to 1 per token; renormalize: false keeps the raw unified weights', async () => {
+    const topK = createRouter({ strategy: 'tokenChoice', experts, dim, seed: 2 });
+    const raw = withSelection(topK, 'usmoe', { topK: 1.5, renormalize: false });
+    expect(raw.selection.options.renormalize).toBe(false);
+    const plan = await raw.route(x, evaluate);
+    const sums = new Float64Array(plan.tokens);
+    const w = await plan.weight.data();
+    plan.tokenIndex.forEach((t, p) => (sums[t] += w[p]));
+    expect(Math.max(...sums)).toBeLessThan(1); // unified weights: a fraction of the trained scale
+    const switchRouter = createRouter({ strategy: 'switch', experts, dim, seed: 2 }); // softmax over all, not renormalised
+    expect(withSelection(switchRouter, 'usmoe', { topK: 1.5 }).selection.options.renormalize).toBe(false);
   });
 
   it('also works through a checkpoint: a token-choice state dict loads into a usmoe router', async () => {
@@ -144,7 +160,7 @@ describe('swapping the selection rule of a trained router (training-free USMoE)'
     const fresh = createRouter({ strategy: 'usmoe', experts, dim, seed: 9 });
     fresh.loadStateDict(trained.stateDict());
     const a = await fresh.route(x, evaluate);
-    const b = await withSelection(trained, 'usmoe').route(x, evaluate);
+    const b = await withSelection(trained, 'usmoe', { renormalize: false }).route(x, evaluate);
     expect(Array.from(a.expertIndex)).toEqual(Array.from(b.expertIndex));
   });
 
@@ -182,13 +198,27 @@ describe('strategy behaviour', () => {
     expect(e1.losses.load).toBeUndefined();
   });
 
-  it('expertChoice: perfect balance; causal fallback at evaluation', async () => {
-    const router = createRouter({ strategy: 'expertChoice', experts, dim, seed: 1, causalFallback: true });
+  it('expertChoice: perfect balance; in causal models, per-token thresholds saved with the router', async () => {
+    const router = createRouter({ strategy: 'expertChoice', experts, dim, seed: 1 });
     const plan = await router.route(x, { training: true, groupSize: 4 });
     expect(Array.from(plan.counts)).toEqual([4, 4, 4, 4]);
-    const fallback = await router.route(x, evaluate);
-    expect(fallback.stats.causalFallback).toBe(1);
-    expect(fallback.unroutedTokens).toBe(0);
+    expect(await router.routerState!()).toEqual({});
+    await router.route(x, { training: true, groupSize: 4, causal: true });
+    const state = await router.routerState!();
+    expect(Object.keys(state)).toEqual(['selection.threshold']);
+    expect(state['selection.threshold']).toHaveLength(experts);
+    const copy = createRouter({ strategy: 'expertChoice', experts, dim, seed: 1 });
+    copy.loadRouterState!(state);
+    const a = await router.route(x, { ...evaluate, causal: true });
+    const b = await copy.route(x, { ...evaluate, causal: true });
+    expect(Array.from(b.tokenIndex)).toEqual(Array.from(a.tokenIndex));
+    expect(a.stats.calibrated).toBe(1);
+    expect(() => copy.loadRouterState!({ bias: new Float32Array(experts) })).toThrow(/unexpected router state 'bias'/);
+  });
+
+  it('tokenChoice refuses topK 1 with the softmax over the selected expert (every weight would be 1: no router gradient)', () => {
+    expect(() => createRouter({ strategy: 'tokenChoice', experts, dim, topK: 1 })).toThrow(/topK = 1.*no gradient/);
+    expect(() => createRouter({ strategy: 'tokenChoice', experts, dim, topK: 1, weighting: 'softmax' })).not.toThrow();
   });
 
   it('smoeDropout: frozen random router, k grows linearly', async () => {

@@ -13,13 +13,14 @@
  *                released when no kernel has been in flight for `idleReleaseMs`, and when the
  *                backend is replaced, and acquired again on the next kernel: in Node a live
  *                Dawn device keeps the process running (and busy), so a script that used WebGPU
- *                could never end by itself otherwise.
+ *                could never end by itself otherwise. Once a compiled step's pipeline holds the
+ *                backend's kernels, the device stays until the backend is replaced.
  *
  * The user-facing contract is the same on all of them: ops return tensors at once, and reading
  * values (`await t.data()`) is the one awaited step.
  */
 import gpujs from '@smoe/gpu.js';
-import type { IKernelRunShortcut, IGPUSettings } from '@smoe/gpu.js';
+import type { IKernelRunShortcut, IGPUSettings, IPipelineRunShortcut, IPipelineSettings, PipelineFunction } from '@smoe/gpu.js';
 
 const { GPU, WebGPUContext } = gpujs as typeof gpujs & { WebGPUContext: { destroy(): Promise<void> } };
 type GPUInstance = InstanceType<typeof GPU>;
@@ -39,6 +40,9 @@ export interface KernelThis {
 /** A compiled kernel: host arrays in, a host array (or a promise of one) out. */
 export type CompiledKernel = (...args: Float32Array[]) => Float32Array | Promise<Float32Array>;
 
+/** A gpu.js kernel as gpu.js returns it (nested results for 2-D/3-D or `Array(n)` outputs). */
+export type KernelShortcut = IKernelRunShortcut;
+
 /** Options for one backend. */
 export interface BackendOptions {
   /** webasm only: run kernels under the async contract so gpu.js may use its worker pool. Default true. */
@@ -57,8 +61,11 @@ export class Backend {
   readonly async: boolean;
   private gpu: GPUInstance;
   private readonly kernels = new Map<string, CompiledKernel>();
+  private readonly shortcuts = new Map<string, KernelShortcut>();
   private readonly idleReleaseMs: number;
   private inFlight = 0;
+  /** A compiled step's pipeline holds this instance's kernels: the device then stays until destroy(). */
+  private holdsPipelines = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(name: BackendName, options: BackendOptions = {}) {
@@ -107,6 +114,7 @@ export class Backend {
       // of an asynchronous webasm backend (its result is then an array, not a promise)
       Object.assign(settings, extra);
       const k = this.gpu.createKernel(source as never, settings as never) as IKernelRunShortcut;
+      this.shortcuts.set(key, k);
       compiled = k as unknown as CompiledKernel;
       if (typeof output !== 'number' || extra) {
         // nested results (2-D/3-D outputs, Array(n) returns, a backend without flatOutput)
@@ -153,9 +161,10 @@ export class Backend {
 
   /** webgpu: drops the compiled kernels and destroys the shared device; the next kernel acquires a fresh one. */
   private releaseDevice(): void {
-    if (this.inFlight > 0) return;
+    if (this.inFlight > 0 || this.holdsPipelines) return;
     const old = this.gpu;
     this.kernels.clear();
+    this.shortcuts.clear();
     this.gpu = new GPU({ mode: this.name } as IGPUSettings);
     // the shared device is forgotten at once (a kernel compiled from now on acquires a new one)
     // and destroyed, with the old instance's kernels and buffers, when its promise settles
@@ -163,10 +172,27 @@ export class Backend {
     void old.destroy();
   }
 
+  /** The gpu.js kernel behind `kernel(key, …)`, as gpu.js returns it; for compiled steps' plans. */
+  shortcut(key: string): KernelShortcut {
+    const k = this.shortcuts.get(key);
+    if (!k) throw new Error(`shortcut: no kernel '${key}' has been compiled on backend '${this.name}'`);
+    return k;
+  }
+
+  /**
+   * A gpu.js pipeline over this backend's kernels (see `gpu.createPipeline`): `fn` is traced
+   * once with handles, and the recorded kernel calls run as one plan.
+   */
+  pipeline(fn: PipelineFunction, settings: IPipelineSettings): IPipelineRunShortcut {
+    this.holdsPipelines = true;
+    return this.gpu.createPipeline(fn, settings);
+  }
+
   /** Releases every compiled kernel and the gpu.js instance (worker pool, device). */
   destroy(): void {
     clearTimeout(this.idleTimer);
     this.kernels.clear();
+    this.shortcuts.clear();
     if (this.name === 'webgpu') void WebGPUContext.destroy();
     void this.gpu.destroy();
   }
@@ -177,7 +203,7 @@ function isPromiseLike<T>(value: unknown): value is Promise<T> {
 }
 
 /** A kernel result as one flat Float32Array: typed arrays pass through, nested arrays are concatenated in order. */
-function flatten(value: unknown): Float32Array {
+export function flatten(value: unknown): Float32Array {
   if (value instanceof Float32Array) return value;
   const parts: ArrayLike<number>[] = [];
   let length = 0;

@@ -122,6 +122,14 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'rope',
+    run: () => {
+      const x = input([2, 2, 5, 6], 24);
+      const y = ops.rope(x, { offset: 1 });
+      return withGrads([y], weighted(y, 52), [x]);
+    },
+  },
+  {
     name: 'index ops: gather, indexSelect, indexAdd, embedding',
     run: () => {
       const x = input([3, 4], 21);

@@ -11,12 +11,19 @@
  */
 import { getBackend } from './backend.js';
 import { formatShape, sizeOf } from './shape.js';
+import { activeRecording, NotCompilableError, readTraced, staleError, TracedValues } from './trace.js';
 
 /** Element types. */
 export type DType = 'float32' | 'int32';
 
-/** Storage: the values, or a promise of them while an asynchronous kernel runs. */
-export type Storage = Float32Array | Promise<Float32Array>;
+/** The role of a parameter: a weight matrix, a bias, a normalisation gain or bias, an embedding table, a VQ codebook. */
+export type ParameterRole = 'weight' | 'bias' | 'norm' | 'embedding' | 'codebook';
+
+/**
+ * Storage: the values, a promise of them while an asynchronous kernel runs, or (inside a step
+ * being compiled, see compile.ts) a placeholder for values the compiled plan computes.
+ */
+export type Storage = Float32Array | Promise<Float32Array> | TracedValues;
 
 /** Values a user can build a tensor from. */
 export type TensorLike = number | ArrayLike<number> | NestedArray;
@@ -79,6 +86,11 @@ export class Tensor {
   node: GradNode | undefined;
   /** Optional name (parameters), shown in errors and checkpoints. */
   name: string | undefined;
+  /**
+   * What a parameter is for, when its module says so: optimizers decide weight decay by role
+   * ('bias', 'norm' and 'codebook' are not decayed), not by name or rank.
+   */
+  role: ParameterRole | undefined;
   private storage: Storage;
 
   constructor(storage: Storage, shape: readonly number[], dtype: DType = 'float32', requiresGrad = false) {
@@ -100,29 +112,39 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** True once the values are computed (always, on synchronous backends). */
+  /** True once the values are computed (always, on synchronous backends, outside compiled steps). */
   get isReady(): boolean {
-    return !isPromise(this.storage);
+    return !isPromise(this.storage) && !(this.storage instanceof TracedValues);
   }
 
-  /** The storage, for ops: an array, or a promise of one. Never mutate it. */
+  /** The storage, for ops: an array, or a promise of one (or a compiled step's placeholder). Never mutate it. */
   get values(): Storage {
-    return this.storage;
+    const storage = this.storage;
+    if (storage instanceof TracedValues) {
+      if (storage.values) return (this.storage = storage.values);
+      if (storage.materialized) return storage.materialized;
+    }
+    return storage;
   }
 
   /** Reads the values (a copy): `Float32Array` for float32, `Int32Array` for int32. */
   async data(): Promise<Float32Array | Int32Array> {
-    const values = await this.storage;
+    const storage = this.values;
+    const values = await (storage instanceof TracedValues ? readTraced(storage, 't.data()') : storage);
     this.storage = values;
     return this.dtype === 'int32' ? Int32Array.from(values) : values.slice();
   }
 
   /** Reads the values synchronously; throws on an asynchronous backend before they are computed. */
   dataSync(): Float32Array | Int32Array {
-    if (isPromise(this.storage)) {
+    const values = this.values;
+    if (values instanceof TracedValues) {
+      throw activeRecording() === values.recording ? new NotCompilableError(`t.dataSync() on the result of '${values.op}'`) : staleError(values, 't.dataSync()');
+    }
+    if (isPromise(values)) {
       throw new Error(`dataSync: the values of this ${formatShape(this.shape)} tensor are still being computed on backend '${getBackend().name}'; use 'await t.data()'`);
     }
-    return this.dtype === 'int32' ? Int32Array.from(this.storage) : this.storage.slice();
+    return this.dtype === 'int32' ? Int32Array.from(values) : values.slice();
   }
 
   /** Reads a one-element tensor as a number. */
@@ -175,6 +197,11 @@ export class Tensor {
   toString(): string {
     return `Tensor(${formatShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
+}
+
+/** @internal Gives a tensor the values a compiled step computed for its placeholder. */
+export function settleStorage(t: Tensor, values: Float32Array): void {
+  t['storage'] = values;
 }
 
 /** Attaches an autograd record to `out` when grad mode is on and some input requires grad. */

@@ -1,56 +1,28 @@
 /**
  * Checkpoint files: `saveCheckpoint` encodes the run's state (checkpoint.ts) and writes it
  * atomically (atomic-write.ts), so a crash during a save leaves the previous checkpoint intact;
- * `loadCheckpoint` reads, validates and restores it. Node only.
+ * `readCheckpoint` reads (bounded-read.ts: a regular file of sane size) and validates it;
+ * `loadCheckpoint` also restores it. Node only.
  */
-import { readFile } from 'node:fs/promises';
-import type { Rng } from '@smoe/tensor';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.js';
-import { applyCheckpoint, decodeCheckpoint, encodeCheckpoint, type ApplyTargets, type CheckpointModel, type DecodedCheckpoint } from './checkpoint.js';
-import type { Optimizer } from './optimizer.js';
-import { captureRngs } from './rng-state.js';
-import type { Schedule, ScheduleConfig } from './schedule.js';
+import { readBoundedFile } from './bounded-read.js';
+import { applyCheckpoint, captureCheckpoint, decodeCheckpoint, type ApplyTargets, type DecodedCheckpoint, type SaveCheckpointOptions } from './checkpoint.js';
 import { TrainerError } from './validate.js';
-
-/** What `saveCheckpoint` stores. */
-export interface SaveCheckpointOptions {
-  /** Updates done. */
-  step: number;
-  model: CheckpointModel;
-  optimizer?: Optimizer;
-  schedule?: Schedule | ScheduleConfig;
-  /** The data iterator; its `state()` is stored. */
-  data?: { state(): unknown };
-  /** Generators to store besides the global one (always stored); `false` stores none. Default {}. */
-  rngs?: Record<string, Rng> | false;
-  /** Extra trainer state (JSON). */
-  trainer?: Record<string, unknown>;
-}
 
 /** Writes a checkpoint to `path` atomically. */
 export async function saveCheckpoint(path: string, contents: SaveCheckpointOptions, options: AtomicWriteOptions = {}): Promise<void> {
-  const schedule = contents.schedule && ('factor' in contents.schedule ? contents.schedule.config : contents.schedule);
-  const bytes = await encodeCheckpoint({
-    step: contents.step,
-    model: contents.model,
-    optimizer: contents.optimizer,
-    schedule,
-    rng: contents.rngs === false ? undefined : captureRngs(contents.rngs || {}),
-    data: contents.data?.state(),
-    trainer: contents.trainer,
-  });
-  await writeFileAtomic(path, bytes, options);
+  await writeFileAtomic(path, await captureCheckpoint(contents), options);
 }
 
 /** Reads and validates a checkpoint file without applying it. */
 export async function readCheckpoint(path: string): Promise<DecodedCheckpoint> {
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | undefined;
   try {
-    bytes = await readFile(path);
+    bytes = await readBoundedFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TrainerError(code === 'ENOENT' ? `loadCheckpoint: no checkpoint at '${path}'` : `loadCheckpoint: cannot read '${path}' (${(error as Error).message})`, { cause: error });
+    throw new TrainerError(`loadCheckpoint: ${(error as Error).message}`, { cause: error });
   }
+  if (!bytes) throw new TrainerError(`loadCheckpoint: no checkpoint at '${path}'`);
   return decodeCheckpoint(bytes, path);
 }
 

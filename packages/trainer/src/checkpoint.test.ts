@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRng, Rng, seed, tensor } from '@smoe/tensor';
-import { AdamW, decodeCheckpoint, listCheckpoints, loadCheckpoint, readCheckpoint, saveCheckpoint, SGD, TrainerError, writeFileAtomic, type ChunkWriter } from './index.js';
+import { getRng, noGrad, Rng, seed, tensor } from '@smoe/tensor';
+import { AdamW, CHECKSUM_KEY, decodeCheckpoint, decodeSafetensors, encodeSafetensors, fileStorage, NonFiniteTensorError, listCheckpoints, loadCheckpoint, readCheckpoint, saveCheckpoint, SGD, TrainerError, writeFileAtomic, type ChunkWriter } from './node.js';
 import { RegressionData, TinyRegressor } from '../test/tiny-model.js';
 
 let dir: string;
@@ -140,7 +140,7 @@ describe('checkpoints', () => {
     await (await import('node:fs/promises')).mkdir(join(run, 'checkpoints'), { recursive: true });
     await writeFile(join(run, 'checkpoints', 'step-00000002.safetensors'), good);
     await writeFile(join(run, 'checkpoints', 'step-00000004.safetensors.tmp-123-abcdef'), good.subarray(0, 100));
-    expect((await listCheckpoints(run)).map((c) => c.step)).toEqual([2]);
+    expect((await listCheckpoints(fileStorage(run))).map((c) => c.step)).toEqual([2]);
   });
 
   it('reports truncated and corrupted checkpoint files clearly', async () => {
@@ -172,5 +172,43 @@ describe('checkpoints', () => {
     await writeFileAtomic(path, Uint8Array.of(4, 5));
     expect(Array.from(await readFile(path))).toEqual([4, 5]);
     expect(tensor([1]).size).toBe(1);
+  });
+});
+
+describe('non-finite values', () => {
+  /** The bytes of `path` with `count` values of tensor `name` replaced by `value`, re-encoded with a valid checksum. */
+  async function crafted(path: string, name: string, count: number, value: number): Promise<Uint8Array> {
+    const { tensors, metadata } = decodeSafetensors(await readFile(path));
+    const data = tensors.get(name)!.data as Float32Array;
+    for (let i = 0; i < count; i++) data[i] = value;
+    const { [CHECKSUM_KEY]: _, ...rest } = metadata;
+    return encodeSafetensors(tensors, rest);
+  }
+
+  it('are refused on load, naming the tensor and counting the bad values, before anything changes', async () => {
+    const { model, optimizer } = await trainedState(1);
+    const good = join(dir, 'finite.safetensors');
+    await saveCheckpoint(good, { step: 1, model, optimizer });
+    for (const [tensor, count, value] of [['layer.weight', 3, NaN], ['optimizer.v.layer.bias', 1, Infinity]] as const) {
+      const path = join(dir, `nonfinite-${count}.safetensors`);
+      await writeFile(path, await crafted(good, tensor, count, value));
+      const target = new TinyRegressor({}, 4);
+      const before = await parameterValues(target);
+      const failure = loadCheckpoint(path, { model: target, optimizer: new AdamW() });
+      await expect(failure).rejects.toThrow(NonFiniteTensorError);
+      await expect(failure).rejects.toThrow(`${path}: tensor '${tensor}' holds ${count} non-finite value${count === 1 ? '' : 's'} (NaN or ±Infinity) of ${tensor.endsWith('weight') ? 8 : 2}; this checkpoint cannot be used, load an earlier one`);
+      expect(await parameterValues(target)).toEqual(before);
+    }
+  });
+
+  it('are never saved: the previous checkpoint stays as it was', async () => {
+    const { model, optimizer } = await trainedState(1);
+    const path = join(dir, 'kept.safetensors');
+    await saveCheckpoint(path, { step: 1, model, optimizer });
+    const before = await readFile(path);
+    noGrad(() => model.layer.bias.assign(tensor([NaN, -Infinity])));
+    const failure = saveCheckpoint(path, { step: 2, model, optimizer });
+    await expect(failure).rejects.toThrow("encodeCheckpoint: refusing to save a non-finite state: tensor 'layer.bias' holds 2 non-finite values (NaN or ±Infinity) of 2");
+    expect(Buffer.compare(await readFile(path), before)).toBe(0);
   });
 });

@@ -16,9 +16,9 @@
 import { formatShape, Tensor, type Module, type Rng, type RngState } from '@smoe/tensor';
 import { firstDifference, toJson } from './json.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
-import { restoreRngs } from './rng-state.js';
+import { captureRngs, restoreRngs } from './rng-state.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
-import type { ScheduleConfig } from './schedule.js';
+import type { Schedule, ScheduleConfig } from './schedule.js';
 import type { DataSource } from './types.js';
 import { TrainerError, describeValue } from './validate.js';
 
@@ -65,6 +65,35 @@ export interface DecodedCheckpoint {
   metadata: Record<string, string>;
 }
 
+/** Thrown when a checkpoint would hold, or holds, NaN or ±Infinity: names the first such tensor and counts its bad values. */
+export class NonFiniteTensorError extends TrainerError {
+  /** The first tensor holding non-finite values. */
+  readonly tensor: string;
+  /** How many of its values are NaN or ±Infinity. */
+  readonly count: number;
+
+  constructor(message: string, tensor: string, count: number) {
+    super(message, { field: tensor, value: count, allowed: 'finite values only' });
+    this.name = 'NonFiniteTensorError';
+    this.tensor = tensor;
+    this.count = count;
+  }
+}
+
+/** 'tensor 'x' holds 3 of its 1024 values as NaN or ±Infinity (and 2 more tensors)', or undefined when every value is finite. */
+function describeNonFinite(tensors: Iterable<[string, { data: Float32Array | Int32Array }]>): { text: string; tensor: string; count: number } | undefined {
+  const bad: Array<{ tensor: string; count: number; size: number }> = [];
+  for (const [tensor, { data }] of tensors) {
+    let count = 0;
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) count++;
+    if (count > 0) bad.push({ tensor, count, size: data.length });
+  }
+  if (bad.length === 0) return undefined;
+  const [first] = bad;
+  const more = bad.length > 1 ? ` (and ${bad.length - 1} more tensor${bad.length > 2 ? 's' : ''}: ${listNames(bad.slice(1).map((b) => b.tensor))})` : '';
+  return { text: `tensor '${first.tensor}' holds ${first.count} non-finite value${first.count === 1 ? '' : 's'} (NaN or ±Infinity) of ${first.size}${more}`, tensor: first.tensor, count: first.count };
+}
+
 async function toSafetensor(t: Tensor): Promise<SafetensorsTensor> {
   const values = await t.data();
   return { dtype: 'F32', shape: t.shape, data: values instanceof Float32Array ? values : Float32Array.from(values) };
@@ -92,11 +121,42 @@ export async function encodeCheckpoint(state: CheckpointState): Promise<Uint8Arr
     for (const [key, t] of Object.entries(opt.tensors)) tensors.set(OPTIMIZER_PREFIX + key, await toSafetensor(t));
     metadata.optimizer = toJson(where, 'the optimizer state', opt.meta);
   }
+  const nonFinite = describeNonFinite(tensors);
+  if (nonFinite) throw new NonFiniteTensorError(`${where}: refusing to save a non-finite state: ${nonFinite.text}`, nonFinite.tensor, nonFinite.count);
   if (state.schedule) metadata.schedule = toJson(where, 'the schedule', state.schedule);
   if (state.rng) metadata.rng = toJson(where, 'the generator states', state.rng);
   if (state.data !== undefined) metadata.data = toJson(where, 'the data iterator state', state.data);
   if (state.trainer) metadata.trainer = toJson(where, 'the trainer state', state.trainer);
   return encodeSafetensors(tensors, metadata);
+}
+
+/** What a run's checkpoint stores, as the trainer holds it (live optimizer, schedule, data iterator, generators). */
+export interface SaveCheckpointOptions {
+  /** Updates done. */
+  step: number;
+  model: CheckpointModel;
+  optimizer?: Optimizer;
+  schedule?: Schedule | ScheduleConfig;
+  /** The data iterator; its `state()` is stored. */
+  data?: { state(): unknown };
+  /** Generators to store besides the global one (always stored); `false` stores none. Default {}. */
+  rngs?: Record<string, Rng> | false;
+  /** Extra trainer state (JSON). */
+  trainer?: Record<string, unknown>;
+}
+
+/** Serialises a run's live state (captures the generators, the data position and the schedule config). */
+export async function captureCheckpoint(contents: SaveCheckpointOptions): Promise<Uint8Array> {
+  const schedule = contents.schedule && ('factor' in contents.schedule ? contents.schedule.config : contents.schedule);
+  return encodeCheckpoint({
+    step: contents.step,
+    model: contents.model,
+    optimizer: contents.optimizer,
+    schedule,
+    rng: contents.rngs === false ? undefined : captureRngs(contents.rngs || {}),
+    data: contents.data?.state(),
+    trainer: contents.trainer,
+  });
 }
 
 function parseJson(source: string, metadata: Record<string, string>, key: string): unknown {
@@ -127,6 +187,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
     else if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), { shape: t.shape, data: t.data });
     else parameters.set(name, { shape: t.shape, data: t.data });
   }
+  const nonFinite = describeNonFinite(tensors);
+  if (nonFinite) throw new NonFiniteTensorError(`${source}: ${nonFinite.text}; this checkpoint cannot be used, load an earlier one`, nonFinite.tensor, nonFinite.count);
   const optimizerMeta = parseJson(source, metadata, 'optimizer') as OptimizerState['meta'] | undefined;
   if (optimizerTensors.size > 0 && !optimizerMeta) throw new TrainerError(`${source}: holds optimizer tensors but no optimizer metadata; the file is corrupted`);
   if (optimizerMeta && (typeof optimizerMeta !== 'object' || typeof optimizerMeta.name !== 'string' || typeof optimizerMeta.steps !== 'object')) {

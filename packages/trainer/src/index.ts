@@ -1,5 +1,6 @@
 // @smoe/trainer — the public surface: optimizers, schedules, clipping, checkpoints (safetensors),
-// metrics, progress and the training loop. Files marked Node-only use node:fs.
+// metrics, progress and the training loop. Browser-safe: nothing here imports a Node built-in;
+// files on disk (run folders, checkpoint files, atomic writes) are in `@smoe/trainer/node`.
 export type { TrainableModel, DataSource, LossOutput, MetricValue, BatchOf } from './types.js';
 export { TrainerError } from './validate.js';
 
@@ -16,15 +17,16 @@ export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } fro
 
 export { encodeSafetensors, decodeSafetensors, CHECKSUM_KEY, type SafetensorsTensor, type SafetensorsContents, type SafetensorsDType, type DecodeOptions } from './safetensors.js';
 export { crc32, crc32Hex } from './crc32.js';
-export { encodeCheckpoint, decodeCheckpoint, applyCheckpoint, CHECKPOINT_FORMAT, type CheckpointState, type DecodedCheckpoint, type ApplyTargets, type CheckpointModel } from './checkpoint.js';
+export { encodeCheckpoint, decodeCheckpoint, applyCheckpoint, captureCheckpoint, NonFiniteTensorError, CHECKPOINT_FORMAT, type CheckpointState, type DecodedCheckpoint, type ApplyTargets, type CheckpointModel, type SaveCheckpointOptions } from './checkpoint.js';
 export { captureRngs, restoreRng, restoreRngs } from './rng-state.js';
-export { saveCheckpoint, loadCheckpoint, readCheckpoint, type SaveCheckpointOptions } from './checkpoint-file.js';
-export { writeFileAtomic, writeWholeChunk, isTemporaryFile, type AtomicWriteOptions, type ChunkWriter } from './atomic-write.js';
 
-export { MetricsWriter, readMetrics, truncateMetrics, type MetricsRecord } from './metrics-writer.js';
+export { metricsLine, parseMetrics, truncateMetrics, type MetricsRecord } from './metrics.js';
 export { ProgressBar, formatNumber, formatDuration, type ProgressBarOptions, type ProgressStream } from './progress-bar.js';
-export { runPaths, checkpointPath, listCheckpoints, pruneCheckpoints, prepareRunFolder, type RunPaths, type PrepareOptions, type PreparedRun } from './run-folder.js';
+export { memoryStorage, type RunStorage, type MemoryStorage } from './run-storage.js';
+export { RUN_FILES, checkpointName, listCheckpoints, pruneCheckpoints, prepareRunFolder, type PrepareOptions } from './run-folder.js';
 
-export { train, NonFiniteError, type TrainSummary, type StopReason } from './train.js';
+export { train, TrainingStoppedError, NonFiniteError, DivergenceError, type TrainSummary, type StopReason } from './train.js';
+export { DivergenceCheck, type DivergenceOptions, type DivergenceState } from './divergence.js';
 export { resolveTrainOptions, type TrainOptions, type StepRecord, type ResolvedTrainOptions } from './train-options.js';
 export { StepMetrics } from './step-metrics.js';
+export { eagerStep, type TrainStep, type StepInput, type StepOutcome, type UpdatedStep } from './train-step.js';

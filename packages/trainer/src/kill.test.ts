@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { init, Module, type Tensor } from '@smoe/tensor';
-import { isTemporaryFile, loadCheckpoint } from './index.js';
+import { isTemporaryFile, loadCheckpoint } from './node.js';
 
 class Big extends Module {
   config = { rows: 512, columns: 1024 };

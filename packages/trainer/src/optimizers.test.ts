@@ -78,13 +78,15 @@ describeEachBackend('optimizers', () => {
       ['blocks.0.norm1.gain', param([1, 1], [1, 2])],
       ['moe.vq.codebook', param([1, 1], [1, 2])],
       ['head.scale', param([1])],
+      // the experts' stacked biases: rank 2 and not named 'bias', excluded by their declared role
+      ['blocks.0.ffn.experts.b1', Object.assign(param([1, 1], [1, 2]), { role: 'bias' as const })],
     ];
     for (const [, p] of params) p.grad = tensor([0, 0].slice(0, p.size), p.shape);
     opt.step(params);
     const after = await Promise.all(params.map(([, p]) => values(p)));
     expect(after[0][0]).toBeCloseTo(0.9, 6); // decayed by 1 − lr·λ; a zero gradient moves nothing else
     for (const v of after.slice(1)) expect(v[0]).toBe(1);
-    expect(params.map(([n, p]) => excludeNormsBiasesAndCodebooks(n, p))).toEqual([false, true, true, true, true]);
+    expect(params.map(([n, p]) => excludeNormsBiasesAndCodebooks(n, p))).toEqual([false, true, true, true, true, true]);
 
     const custom = new AdamW({ lr: 0.5, weightDecay: 0.2, exclude: (name) => name.includes('ffn') });
     const w = param([1, 1], [1, 2]);

@@ -55,7 +55,8 @@ export function formatDuration(seconds: number): string {
   return `${s}s`;
 }
 
-const defaultStream = (): ProgressStream => {
+/** The process's stderr where there is one (Node), else the console. */
+export const errorStream = (): ProgressStream => {
   const proc = (globalThis as { process?: { stderr?: ProgressStream } }).process;
   return proc?.stderr ?? { write: (text: string) => console.log(text.replace(/\n$/, '')) };
 };
@@ -76,7 +77,7 @@ export class ProgressBar {
   constructor(options: ProgressBarOptions) {
     this.total = checkInteger('ProgressBar', 'total', options.total, 1);
     this.label = options.label ?? 'train';
-    this.stream = options.stream ?? defaultStream();
+    this.stream = options.stream ?? errorStream();
     this.tty = options.tty ?? this.stream.isTTY === true;
     this.width = checkInteger('ProgressBar', 'width', options.width ?? 24, 1);
     this.every = checkInteger('ProgressBar', 'every', options.every ?? Math.max(1, Math.round(this.total / 20)), 1);

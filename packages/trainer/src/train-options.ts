@@ -5,8 +5,10 @@
  */
 import type { Rng } from '@smoe/tensor';
 import type { OptimizerConfig } from './create-optimizer.js';
+import type { DivergenceOptions } from './divergence.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
 import type { Optimizer } from './optimizer.js';
+import type { RunStorage } from './run-storage.js';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 import type { MetricValue, TrainableModel } from './types.js';
 import { TrainerError, checkInteger, checkKeys, checkNumber, invalid } from './validate.js';
@@ -50,13 +52,23 @@ export interface TrainOptions<B, M = TrainableModel<B>> {
   evalEvery?: number;
   /** Stop when a validation metric stops improving (needs `evaluate`). */
   earlyStopping?: EarlyStoppingOptions;
-  /** Run folder: checkpoints/, metrics.jsonl, run.json. Default: none (nothing is written). */
-  out?: string;
+  /**
+   * Stop (or warn) when the loss runs past a multiple of its early value or the gradient norm
+   * explodes (divergence.ts); `false` turns it off. Default `{ lossFactor: 4, gradNormFactor:
+   * 100, window: 10, action: 'stop' }`.
+   */
+  divergence?: DivergenceOptions | false;
+  /**
+   * Run folder: checkpoints/, metrics.jsonl, run.json, written through a `RunStorage`
+   * (`memoryStorage()`; `@smoe/trainer/node`'s `train` also takes a folder path). Default: none
+   * (nothing is written).
+   */
+  out?: RunStorage;
   /** Save a checkpoint every this many steps (and always at the last step and on a stop). Default ceil(steps / 10). */
   checkpointEvery?: number;
   /** Step checkpoints to keep (oldest deleted first); 0 keeps all. Default 3. */
   keepCheckpoints?: number;
-  /** Continue the run in `out`: true for its latest checkpoint, or a checkpoint path. Default false. */
+  /** Continue the run in `out`: true for its latest checkpoint, or a checkpoint (a name in `out`, or a path). Default false. */
   resume?: boolean | string;
   /** Start over in a non-empty `out`, deleting its metrics and checkpoints. Default false. */
   overwrite?: boolean;
@@ -91,10 +103,16 @@ export interface ResolvedTrainOptions {
 }
 
 const KEYS = [
-  'optimizer', 'schedule', 'steps', 'gradientAccumulation', 'clipNorm', 'evaluate', 'evalEvery', 'earlyStopping', 'out',
+  'optimizer', 'schedule', 'steps', 'gradientAccumulation', 'clipNorm', 'evaluate', 'evalEvery', 'earlyStopping', 'divergence', 'out',
   'checkpointEvery', 'keepCheckpoints', 'resume', 'overwrite', 'seed', 'rngs', 'logEvery', 'log', 'progress', 'onStep',
   'tokensPerBatch', 'signal',
 ] as const;
+
+const STORAGE_METHODS = ['open', 'close', 'list', 'read', 'write', 'append', 'remove', 'path'] as const;
+
+function isRunStorage(value: unknown): value is RunStorage {
+  return typeof value === 'object' && value !== null && STORAGE_METHODS.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+}
 
 function checkFunction(field: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') invalid('train', field, value, 'a function');
@@ -114,7 +132,7 @@ export function resolveTrainOptions<B, M>(options: TrainOptions<B, M>): Resolved
   if (options.earlyStopping && !options.evaluate) {
     throw new TrainerError('train: earlyStopping needs evaluate (a function returning validation metrics)', { field: 'earlyStopping', value: options.earlyStopping, allowed: 'only with evaluate' });
   }
-  if (options.out !== undefined && (typeof options.out !== 'string' || options.out.length === 0)) invalid(where, 'out', options.out, 'a folder path');
+  if (options.out !== undefined && !isRunStorage(options.out)) invalid(where, 'out', options.out, "a RunStorage (memoryStorage(), fileStorage(folder)), or a folder path with @smoe/trainer/node's train");
   for (const field of ['checkpointEvery', 'resume', 'overwrite', 'keepCheckpoints'] as const) {
     if (options[field] !== undefined && options[field] !== false && options.out === undefined) {
       throw new TrainerError(`train: ${field} needs out (a run folder to write checkpoints to)`, { field, value: options[field], allowed: 'only with out' });

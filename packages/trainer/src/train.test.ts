@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { concat, type Tensor } from '@smoe/tensor';
+import { concat, noGrad, type Tensor } from '@smoe/tensor';
 import { describeEachBackend } from '@smoe/tensor/testing';
-import { AdamW, loadCheckpoint, NonFiniteError, readMetrics, SGD, train, warmupCosine, type DataSource, type MetricsRecord, type TrainOptions } from './index.js';
+import { AdamW, DivergenceError, loadCheckpoint, NonFiniteError, readMetrics, SGD, train, warmupCosine, type DataSource, type MetricsRecord, type NodeTrainOptions } from './node.js';
 import { RegressionData, TinyRegressor, type Batch } from '../test/tiny-model.js';
 
 let root: string;
@@ -37,7 +37,7 @@ function listSource(batches: Batch[]): DataSource<Batch> {
 describeEachBackend('train', () => {
   // Dropout on the global generator, accumulation, clipping, warm-up + cosine and AdamW: every
   // piece of state a resume must restore is in play.
-  const options = (out: string, extra: Partial<TrainOptions<Batch>> = {}): TrainOptions<Batch> => ({
+  const options = (out: string, extra: Partial<NodeTrainOptions<Batch>> = {}): NodeTrainOptions<Batch> => ({
     optimizer: new AdamW({ lr: 0.05, weightDecay: 0.1 }),
     schedule: warmupCosine({ warmup: 2, total: 8, min: 0.1 }),
     steps: 8,
@@ -230,4 +230,41 @@ it('tells a model that defines setProgress the updates done so far and the total
     [1, 3],
     [2, 3],
   ]);
+});
+
+it('refuses to checkpoint parameters that turned non-finite, naming the tensor and the last good checkpoint', async () => {
+  const out = folder();
+  const model = new TinyRegressor();
+  const poison = (r: { step: number }) => {
+    if (r.step === 2) noGrad(() => model.layer.weight.assign(model.layer.weight.mul(Infinity)));
+  };
+  const run = train(model, new RegressionData(), { optimizer: new SGD({ lr: 0.01 }), steps: 4, checkpointEvery: 1, out, onStep: poison, ...quiet });
+  await expect(run).rejects.toThrow(NonFiniteError);
+  await expect(run).rejects.toThrow(/^train: after step 2, refusing to save a non-finite state: tensor 'layer\.weight' holds \d+ non-finite values \(NaN or ±Infinity\) of 8; nothing was saved\. The last good checkpoint is .*step-00000001\.safetensors; it is intact/);
+  expect(existsSync(join(out, 'checkpoints', 'step-00000002.safetensors'))).toBe(false);
+});
+
+it('stops a diverging run (a far too high learning rate) with the last good checkpoint, or warns once when asked to', async () => {
+  const out = folder();
+  const options = { optimizer: new SGD({ lr: 5 }), steps: 40, seed: 1, ...quiet } as const;
+  const run = train(new TinyRegressor(), new RegressionData(), { ...options, out, checkpointEvery: 1 });
+  await expect(run).rejects.toThrow(DivergenceError);
+  const error = (await run.catch((e: unknown) => e)) as DivergenceError;
+  expect(error.message).toMatch(/^train: training diverged: the loss [\d.e+]+ at step \d+ is more than 4× its early value [\d.]+ \(the mean of the run's first 10 updates\); stopped before saving this state\. The last good checkpoint is .*; it is intact/);
+  expect(error.step).toBeGreaterThan(10);
+  expect(error.step).toBeLessThan(40);
+  expect(error.lastCheckpoint).toBe(join(out, 'checkpoints', `step-${String(error.step - 1).padStart(8, '0')}.safetensors`));
+  const records = readMetrics(join(out, 'metrics.jsonl'));
+  expect(records.at(-1)).toMatchObject({ type: 'error', step: error.step });
+  // The definition: the stopping step's loss is past 4× the mean of the first 10, and no earlier one was.
+  const losses = records.filter((r) => r.type === 'train').map((r) => r.loss as number);
+  const early = losses.slice(0, 10).reduce((a, b) => a + b) / 10;
+  expect(losses[error.step - 1]).toBeGreaterThan(4 * early);
+  expect(losses.slice(10, error.step - 1).every((l) => l <= 4 * early)).toBe(true);
+
+  const lines: string[] = [];
+  const warned = await train(new TinyRegressor(), new RegressionData(), { ...options, steps: error.step + 3, divergence: { action: 'warn' }, log: (l) => void lines.push(l) });
+  expect(warned.step).toBe(error.step + 3);
+  expect(lines.filter((l) => l.startsWith('warning: training is diverging: '))).toHaveLength(1);
+  await expect(train(new TinyRegressor(), new RegressionData(), { ...options, divergence: { lossFactor: 0.5 } })).rejects.toThrow(/divergence: lossFactor = 0\.5 is invalid; allowed: a number in \(1, Infinity\]/);
 });

@@ -1,7 +1,7 @@
 // Child process for the kill test: saves checkpoints of a ~2 MB model to one path in a loop,
 // every parameter value equal to the step, printing each finished step, until it is killed.
 import { init, Module, noGrad, type Tensor } from '@smoe/tensor';
-import { saveCheckpoint } from '../src/index.js';
+import { saveCheckpoint } from '../src/node.js';
 
 class Big extends Module {
   config = { rows: 512, columns: 1024 };

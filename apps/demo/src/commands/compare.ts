@@ -1,88 +1,181 @@
 /**
- * compare: several routers trained on the same data, seed and budget (steps, batch, model
- * size, experts per token where the method has a k), evaluated clean and under one
- * corruption, printed as a markdown table like the papers' and written to compare.md and
- * compare.json in the output folder. `router@k` sets k for one entry (e.g. usmoe@1.5).
+ * compare: the router study (study.ts). Every training row × corpus × seed is pre-trained on the
+ * same budget and scored clean and with corrupted inputs; the training-free USMoE swap runs on
+ * each token-choice model; the Moby Dick models are fine-tuned on SpamAssassin beside a naive
+ * Bayes baseline. Rows are mean ± std over seeds; study.json holds the plan, cells/ the per-cell
+ * results (per seed), study.md and study.html the tables.
+ *
+ * `--jobs N` runs independent cells as N separate processes; running the same command again on
+ * the same folder resumes a half-finished study (done cells are kept, an interrupted training
+ * resumes from its last checkpoint).
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '@smoe/trainer';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { parseCorruption } from '../corruption.js';
-import { fmt, writeJson } from '../run.js';
-import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';
+import { useBackend, writeJson } from '../run.js';
+import { buildSettings, datasetNames, defaultSettings, trainingFlags, type DatasetName, type RunSettings } from '../settings.js';
+import { dependencies, parseRow, planCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
+import { readCellResult, runCell } from '../study-cells.js';
 import { taskOf } from '../tasks.js';
-import { runEvaluation } from './evaluate.js';
-import { runPretrain } from './pretrain.js';
+import { finetuneDefaults } from './finetune.js';
 
-const { router: _router, ...sharedFlags } = trainingFlags;
+const { router: _router, dataset: _dataset, seed: _seed, ...sharedFlags } = trainingFlags;
 const flags: FlagSpecs = {
-  routers: { type: 'string', help: 'comma-separated routers, router@k sets k (default tokenChoice,expertChoice,usmoe,vqmoe)' },
-  corrupt: { type: 'string', help: 'corruption for the robustness column, kind:severity (default substitution:3 for text, gaussian-noise:3 for images)' },
+  routers: { type: 'string', help: 'training rows, comma-separated; router@k sets k (default dense,tokenChoice,expertChoice,usmoe,usmoe@1.5,vqmoe)' },
+  datasets: { type: 'string', help: 'corpora, comma-separated (default moby-dick,sotu)' },
+  seeds: { type: 'string', help: 'seeds, comma-separated (default 1,2,3)' },
+  swaps: { type: 'string', help: "training-free selection rules applied to each token-choice model, rule@k, comma-separated; '' for none (default usmoe@1.5)" },
+  corrupt: { type: 'string', help: 'corruption of the validation inputs, kind:severity keeping positions (default substitution:3)' },
+  'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 150)' },
+  'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read (default 1024)' },
+  'calibration-batches': { type: 'number', help: 'training batches that calibrate a swapped rule\'s causal thresholds (default 8)' },
+  jobs: { type: 'number', help: 'cells run at once, each in its own process (default 1)' },
+  cell: { type: 'string', help: '(internal) run one cell of the study in --out and exit' },
   ...sharedFlags,
 };
 
-/** One row of the comparison. */
-export interface CompareRow {
-  router: string;
-  topK?: number;
-  clean: number;
-  corrupted: number;
-  metric: string;
-  tokensPerSecond?: number;
-  loadCv?: number;
-  expertsPerToken?: number;
-  parameters: number;
-  seconds: number;
+/** The study's pre-training defaults: the demo's model, on a budget a 2-core machine finishes for every cell. */
+export const compareDefaults: RunSettings = { ...defaultSettings, steps: 400, evalEvery: 400, checkpointEvery: 200, out: 'runs/compare' };
+
+function list(value: unknown, fallback: string): string[] {
+  return String(value ?? fallback).split(',').map((e) => e.trim()).filter(Boolean);
 }
 
-/** `pnpm demo compare [--routers a,b,c] [flags]`. */
+/** The plan from the flags (validated before anything runs). */
+export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
+  const { routers, datasets, seeds, swaps, corrupt, jobs: _jobs, cell: _cell, help: _help, ...rest } = parsed;
+  // overwrite and resume are about the study folder, not part of the plan
+  const settings: RunSettings = { ...buildSettings(rest as never, compareDefaults), overwrite: false, resume: false, progress: false };
+  const rows = list(routers, 'dense,tokenChoice,expertChoice,usmoe,usmoe@1.5,vqmoe');
+  if (rows.length === 0) throw new UsageError('compare: --routers lists no router');
+  for (const row of rows) {
+    const { router, topK } = parseRow(row);
+    if (topK !== undefined && !(topK > 0)) throw new UsageError(`compare: --routers entry '${row}': k must be a positive number`);
+    buildSettings({}, { ...settings, router, topK: topK ?? settings.topK });
+  }
+  const corpora = list(datasets, 'moby-dick,sotu') as DatasetName[];
+  for (const c of corpora) if (!(datasetNames as readonly string[]).includes(c) || taskOf(c) !== 'lm') throw new UsageError(`compare: --datasets entry '${c}' is not a text corpus; use moby-dick and/or sotu`);
+  const seedList = list(seeds, '1,2,3').map(Number);
+  for (const s of seedList) if (!Number.isInteger(s) || s < 0) throw new UsageError(`compare: --seeds must be non-negative integers, got ${String(seeds)}`);
+  const swapList = list(swaps, 'usmoe@1.5');
+  for (const swap of swapList) if (!(parseRow(swap).topK! > 0)) throw new UsageError(`compare: --swaps entry '${swap}' must be rule@k, e.g. usmoe@1.5`);
+  const finetuneSteps = Number(parsed['finetune-steps'] ?? 150);
+  const finetune = buildSettings({}, { ...finetuneDefaults, steps: Math.max(1, finetuneSteps), context: Number(parsed['finetune-chars'] ?? 1024), backend: settings.backend, out: join(settings.out, 'finetune') });
+  const calibrationBatches = Number(parsed['calibration-batches'] ?? 8);
+  if (!Number.isInteger(calibrationBatches) || calibrationBatches < 1) throw new UsageError(`compare: --calibration-batches must be an integer ≥ 1, got ${calibrationBatches}`);
+  return {
+    settings,
+    finetune,
+    corruption: parseCorruption(typeof corrupt === 'string' ? corrupt : 'substitution:3', 'text'),
+    messageCorruption: parseCorruption(typeof corrupt === 'string' ? corrupt : 'substitution:3', 'text'),
+    calibrationBatches,
+    cells: planCells({ rows, corpora, seeds: seedList, swaps: swapList, finetune: finetuneSteps > 0 }),
+  };
+}
+
+/** Starts a study folder, or checks that an existing one holds the same plan (then it resumes). */
+async function openStudy(dir: string, plan: StudyPlan, overwrite: boolean): Promise<void> {
+  const file = join(dir, 'study.json');
+  if (existsSync(file) && !overwrite) {
+    const saved = JSON.stringify(JSON.parse(readFileSync(file, 'utf8')));
+    if (saved !== JSON.stringify(plan)) throw new UsageError(`compare: ${dir} holds another study (its study.json differs from these flags); use another --out, the same flags to resume, or --overwrite`);
+    return;
+  }
+  await mkdir(join(dir, 'cells'), { recursive: true });
+  await writeJson(file, plan);
+}
+
+/** Runs one cell in a child process of this CLI (same Node flags), resolving when it exits. */
+function runInProcess(dir: string, cell: Cell): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'compare', '--out', dir, '--cell', cell.id], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`compare: cell ${cell.id} failed (exit ${code}); its run folder keeps what it had done, run the same command to resume`))));
+  });
+}
+
+/** Runs every cell not done yet, `jobs` at a time, a cell only after the cells it needs. */
+async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map<string, CellResult>> {
+  const results = new Map<string, CellResult>();
+  for (const cell of plan.cells) {
+    const r = readCellResult(dir, cell.id);
+    if (r) results.set(cell.id, r);
+  }
+  const pending = plan.cells.filter((c) => !results.has(c.id));
+  if (results.size) console.log(`compare: resuming ${dir}: ${results.size} of ${plan.cells.length} cells done`);
+  const running = new Set<string>();
+  let failure: Error | null = null;
+  await new Promise<void>((resolve) => {
+    const next = (): void => {
+      if (failure && running.size === 0) return resolve();
+      if (!pending.length && !running.size) return resolve();
+      while (!failure && running.size < jobs) {
+        const index = pending.findIndex((c) => dependencies(c).every((d) => results.has(d)));
+        if (index < 0) break;
+        const [cell] = pending.splice(index, 1);
+        running.add(cell.id);
+        console.log(`\n=== ${cell.id} (${results.size + running.size} of ${plan.cells.length}) ===`);
+        const work = jobs > 1 ? runInProcess(dir, cell).then(() => readCellResult(dir, cell.id) as CellResult) : runCell(dir, plan, cell, (l) => console.log(l));
+        work.then(
+          (r) => results.set(cell.id, r),
+          (error: unknown) => (failure = error as Error),
+        ).finally(() => {
+          running.delete(cell.id);
+          next();
+        });
+      }
+      if (!running.size && pending.length && !failure) failure = new Error(`compare: cells ${pending.map((c) => c.id).join(', ')} wait for cells that are not in the plan`);
+      if (failure && !running.size) resolve();
+    };
+    next();
+  });
+  if (failure) throw failure;
+  return results;
+}
+
+/** Writes study.md and study.html from the folder's plan and cell results; returns the markdown. */
+export async function writeStudyReport(dir: string): Promise<string> {
+  const file = join(dir, 'study.json');
+  if (!existsSync(file)) throw new UsageError(`report: ${dir} holds no study.json; run 'pnpm demo compare --out ${dir}' first`);
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as StudyPlan;
+  const results = new Map<string, CellResult>();
+  for (const cell of plan.cells) {
+    const r = readCellResult(dir, cell.id);
+    if (r) results.set(cell.id, r);
+  }
+  const markdown = studyMarkdown(plan, results);
+  await writeFile(join(dir, 'study.md'), markdown);
+  await writeFile(join(dir, 'study.html'), studyHtml(plan, results));
+  return markdown;
+}
+
+/** `pnpm demo compare [flags]`. */
 export async function compare(argv: readonly string[]): Promise<void> {
   const parsed = parseFlags('compare', argv, flags);
   if (parsed.help) {
-    process.stdout.write(helpText('compare', 'Trains several routers on the same data, seed and budget and prints a markdown table (clean and corrupted validation metric, tokens/s, load balance).', flags));
+    process.stdout.write(helpText('compare', 'The router study: every router × corpus × seed on the same budget, clean and corrupted-input BPC, the training-free USMoE swap, SpamAssassin fine-tuning beside a naive Bayes baseline; mean ± std over seeds. Re-run the same command to resume.', flags));
     return;
   }
-  const { routers: list, corrupt, ...rest } = parsed;
-  const base = buildSettings(rest, { ...defaultSettings, out: 'runs/compare' });
-  const entries = String(list ?? 'tokenChoice,expertChoice,usmoe,vqmoe').split(',').map((e) => e.trim()).filter(Boolean);
-  if (entries.length === 0) throw new UsageError('compare: --routers lists no router');
-  const task = taskOf(base.dataset);
-  if (task === 'spam') throw new UsageError("compare: pre-training comparisons run on moby-dick, sotu, mnist or the digit tasks");
-  const corruption = parseCorruption(typeof corrupt === 'string' ? corrupt : task === 'lm' ? 'substitution:3' : 'gaussian-noise:3', task === 'lm' ? 'text' : 'image');
-  // Validate every entry before training any.
-  const runs: Array<{ name: string; settings: RunSettings }> = entries.map((entry) => {
-    const [router, k] = entry.split('@');
-    const settings = buildSettings({}, { ...base, router, topK: k === undefined ? base.topK : Number(k), out: join(base.out, entry.replace('@', '-k')) });
-    return { name: entry, settings };
-  });
-  await mkdir(base.out, { recursive: true });
-  const rows: CompareRow[] = [];
-  for (const { name, settings } of runs) {
-    console.log(`\n=== ${name} ===`);
-    const r = await runPretrain(settings);
-    const e = await runEvaluation(settings.out, { split: 'validation', evalSize: settings.evalSize, batch: settings.batch, seed: settings.seed, corruption });
-    const metric = task === 'lm' ? 'bitsPerCharacter' : 'accuracy';
-    rows.push({
-      router: name,
-      topK: settings.topK,
-      clean: e.clean[metric],
-      corrupted: e.corrupted![metric],
-      metric,
-      tokensPerSecond: r.tokensPerSecond,
-      loadCv: r.routing.loadCv,
-      expertsPerToken: r.routing.expertsPerToken,
-      parameters: r.parameters,
-      seconds: r.seconds,
-    });
+  const jobs = Number(parsed.jobs ?? 1);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`compare: --jobs must be an integer ≥ 1, got ${String(parsed.jobs)}`);
+  const out = typeof parsed.out === 'string' ? parsed.out : compareDefaults.out;
+  if (typeof parsed.cell === 'string') {
+    // a child process of --jobs: the plan comes from the folder
+    const plan = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as StudyPlan;
+    const cell = plan.cells.find((c) => c.id === parsed.cell);
+    if (!cell) throw new UsageError(`compare: no cell '${parsed.cell}' in ${out}/study.json`);
+    await useBackend(plan.settings.backend);
+    await runCell(out, plan, cell, (l) => console.log(`[${cell.id}] ${l}`));
+    return;
   }
-  const unit = task === 'lm' ? 'BPC ↓' : 'accuracy ↑';
-  const header = `| router | clean ${unit} | ${corruption.kind}:${corruption.severity} ${unit} | tokens/s | load CV | experts/token | parameters |\n|---|---|---|---|---|---|---|`;
-  const body = rows.map((r) => `| ${r.router} | ${fmt(r.clean)} | ${fmt(r.corrupted)} | ${fmt(r.tokensPerSecond, 0)} | ${fmt(r.loadCv)} | ${fmt(r.expertsPerToken, 2)} | ${r.parameters} |`).join('\n');
-  const note = `\n\n${base.dataset}, ${base.steps} steps × ${base.batch}${task === 'lm' ? `×${base.context} tokens` : ' images'}, ${base.layers} layers, d=${base.modelDim}, ${base.experts} experts, seed ${base.seed}; validation ${base.evalSize > 0 ? `first ${base.evalSize} ${task === 'lm' ? 'characters' : 'images'}` : 'all'}.\n`;
-  const table = `${header}\n${body}${note}`;
-  console.log(`\n${table}`);
-  await writeFileAtomic(join(base.out, 'compare.md'), new TextEncoder().encode(table));
-  await writeJson(join(base.out, 'compare.json'), { settings: base, corruption, rows });
-  console.log(`written: ${join(base.out, 'compare.md')}, compare.json`);
+  const plan = studyPlan(parsed);
+  await openStudy(out, plan, parsed.overwrite === true);
+  if (jobs === 1) await useBackend(plan.settings.backend);
+  await runStudy(out, plan, jobs);
+  const markdown = await writeStudyReport(out);
+  console.log(`\n${markdown}`);
+  console.log(`written: ${join(out, 'study.md')}, ${join(out, 'study.html')}, study.json and cells/ (per-seed results)`);
 }

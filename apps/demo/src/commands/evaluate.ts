@@ -11,7 +11,7 @@ import { corruptMnist, corruptString, parseCorruption, type Corruption } from '.
 import { fmt, loadModel, useBackend } from '../run.js';
 import { defaultSettings, validateSettings, datasetNames, type DatasetName, type RunSettings } from '../settings.js';
 import { evaluateClassifier, evaluateLanguageModel, evaluateVision, tokenizer } from '../tasks.js';
-import { textCorpus, type CorpusName } from '@smoe/datasets';
+import { textCorpus, type CorpusName } from '@smoe/datasets/node';
 
 const flags: FlagSpecs = {
   from: { type: 'string', help: 'checkpoint file or run folder (required)' },
@@ -69,7 +69,7 @@ export async function runEvaluation(from: string, options: { dataset?: DatasetNa
     return { checkpoint: path, dataset, split: options.split, clean, corrupted, corruption: c };
   }
   if (model instanceof SequenceClassifier) {
-    const settings = { ...s, context: Math.min(s.context, model.config.body.context) };
+    const settings = s;
     const clean = await evaluateClassifier(model, options.split, settings, s.evalSize);
     const corrupted = c
       ? await evaluateClassifier(model, options.split, settings, s.evalSize, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), c, seed + i)))

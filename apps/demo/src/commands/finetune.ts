@@ -5,12 +5,13 @@
  *   regime: the conventional router path is dropped and tokens route by their discrete code.
  * - A ViT → the second vision task (digits 5–9 by default): the body is kept, the class head is
  *   re-initialised for the new classes.
- * Messages are cut to the pre-trained model's context (at most --context, default 256).
+ * Messages are read whole up to --context characters (default 1024), in chunks of the
+ * pre-trained model's context pooled together (SequenceClassifier).
  * Reports accuracy (and F1 of the spam class) on the test split; writes a run folder.
  */
 import { join } from 'node:path';
 import { LanguageModel, SequenceClassifier, VisionTransformer } from '@smoe/moe';
-import { AdamW, train, warmupCosine } from '@smoe/trainer';
+import { AdamW, train, warmupCosine } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { fmt, loadModel, summariseMetrics, useBackend, writeJson } from '../run.js';
 import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';
@@ -24,7 +25,7 @@ const flags: FlagSpecs = {
 const summary = 'Fine-tunes a pre-trained checkpoint: a language model on SpamAssassin (ham/spam), or a ViT on a second vision task (digits5to9 by default). VQMoE models fine-tune in the discrete-routing regime.';
 
 /** Fine-tuning defaults: shorter, gentler than pretraining. */
-export const finetuneDefaults: RunSettings = { ...defaultSettings, dataset: 'spam', steps: 150, lr: 1e-3, warmup: 15, context: 256, batch: 16, evalEvery: 50, evalSize: 200, checkpointEvery: 50, out: 'runs/finetune' };
+export const finetuneDefaults: RunSettings = { ...defaultSettings, dataset: 'spam', steps: 150, lr: 1e-3, warmup: 15, context: 1024, batch: 8, evalEvery: 50, evalSize: 200, checkpointEvery: 50, out: 'runs/finetune' };
 
 /** Result of a fine-tuning run (also written to summary.json). */
 export interface FinetuneResult {
@@ -50,8 +51,7 @@ export async function runFinetune(from: string, settings: RunSettings, log: (lin
   let regime: string | undefined;
   if (pretrained instanceof LanguageModel) {
     if (settings.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${settings.dataset}'`);
-    // Messages are cut to the positions the pre-trained model has.
-    settings = { ...settings, context: Math.min(settings.context, pretrained.config.context) };
+    // Messages are read up to settings.context characters, in chunks of the pre-trained context.
     const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool: 'mean', seed: settings.seed });
     if (pretrained.config.moe?.vq) {
       model.setRegime('discrete');

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { LanguageModel, VisionTransformer } from '@smoe/moe';
-import { AdamW, train, warmupCosine } from '@smoe/trainer';
+import { AdamW, train, warmupCosine } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError } from '../args.js';
 import { unigramBitsPerToken } from '../baseline.js';
 import { fmt, summariseMetrics, useBackend, writeJson } from '../run.js';

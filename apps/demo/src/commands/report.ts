@@ -10,11 +10,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { textCorpus, type CorpusName } from '@smoe/datasets';
+import { textCorpus, type CorpusName } from '@smoe/datasets/node';
 import { LanguageModel } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
 import { noGrad } from '@smoe/tensor';
-import { readMetrics, writeFileAtomic } from '@smoe/trainer';
+import { readMetrics, writeFileAtomic } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { loadModel, useBackend } from '../run.js';
 import { escapeHtml, expertLoadChart, figure, lineChart, renderSvg, routingMapChart, type CurvePoint, type ExpertLoad, type RoutedCharacter } from '../svg.js';

@@ -9,20 +9,20 @@
  *
  * Perfect load balance by construction; a token may get 0 or several experts.
  *
- * Causality: an expert chooses among all tokens of the group, so in a causal language model a
- * token's routing depends on the tokens after it — expert choice leaks future tokens. With
- * `causalFallback`, evaluation and generation (context.training false) route by token choice
- * on the same scores (top-`fallbackTopK`, weights P_ij), which sees no other token.
+ * Causal form (context.causal, the default in decoders; docs/routing.md §2): an expert that
+ * chooses among all tokens of a sequence lets a token's routing depend on later tokens. The
+ * causal rule keeps pair (i, j) iff P_ij ≥ τ̄_j, where τ̄_j is a moving average over training
+ * batches of the C-th largest P_ij of expert j's column (see causal-threshold.ts); before the
+ * first training batch it keeps each token's round(k) best experts.
  *
- * Defaults: topK 2, capacity from topK, causalFallback false, fallbackTopK round(topK).
- * Ties go to the lower token index.
+ * Defaults: topK 2, capacity from topK, thresholdMomentum 0.99. Ties go to the lower token index.
  */
 import { permute, reshape, softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
-import { bool, checkKeys, defaultTo, integerIn, numberIn } from '../options.js';
+import { checkKeys, defaultTo, integerIn, numberIn } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
+import { CausalThreshold, defaultThresholdMomentum, rowTopPairs, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
-import { tokenChoiceSelect } from './token-choice.js';
 
 /** Options of expert choice. */
 export interface ExpertChoiceOptions {
@@ -30,50 +30,49 @@ export interface ExpertChoiceOptions {
   topK?: number;
   /** Explicit tokens per expert per group, overriding topK. */
   capacity?: number;
-  /** Route by token choice when context.training is false (no look-ahead). Default false. */
-  causalFallback?: boolean;
-  /** k of the fallback. Default round(topK), at least 1. */
-  fallbackTopK?: number;
+  /** Momentum of the causal form's per-expert thresholds, in [0, 1). Default 0.99. */
+  thresholdMomentum?: number;
 }
 
-export const expertChoiceKeys = ['topK', 'capacity', 'causalFallback', 'fallbackTopK'];
+export const expertChoiceKeys = ['topK', 'capacity', 'thresholdMomentum'];
 
-function resolve(options: ExpertChoiceOptions, experts: number): Required<Omit<ExpertChoiceOptions, 'capacity'>> & { capacity?: number } {
+type Resolved = Required<Omit<ExpertChoiceOptions, 'capacity'>> & { capacity?: number };
+
+function resolve(options: ExpertChoiceOptions, experts: number): Resolved {
   const where = 'expertChoice';
   checkKeys(where, options, expertChoiceKeys);
-  const topK = numberIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 0, experts, { min: true }, 'average experts per token, at most the number of experts');
   return {
-    topK,
+    topK: numberIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 0, experts, { min: true }, 'average experts per token, at most the number of experts'),
     capacity: options.capacity === undefined ? undefined : integerIn(where, 'capacity', options.capacity, 1, Infinity, 'tokens per expert'),
-    causalFallback: bool(where, 'causalFallback', defaultTo<unknown>(options.causalFallback, false)),
-    fallbackTopK: integerIn(where, 'fallbackTopK', defaultTo<unknown>(options.fallbackTopK, Math.min(experts, Math.max(1, Math.round(topK)))), 1, experts, 'the number of experts'),
+    thresholdMomentum: numberIn(where, 'thresholdMomentum', defaultTo<unknown>(options.thresholdMomentum, defaultThresholdMomentum), 0, 1, { max: true }),
   };
 }
 
-/** Expert-choice routing of scores S: [tokens, experts], per group of `context.groupSize` tokens. */
-export async function expertChoiceSelect(scores: Tensor, options: ExpertChoiceOptions = {}, context?: RouteContext): Promise<RoutingPlan> {
-  const [tokens, experts] = checkScores('expertChoice', scores);
-  const o = resolve(options, experts);
-  if (o.causalFallback && context && !context.training) {
-    const plan = await tokenChoiceSelect(scores, { topK: o.fallbackTopK, weighting: 'softmax', renormalize: false });
-    plan.stats.causalFallback = 1;
-    return plan;
-  }
-  const groupSize = groupSizeOf('expertChoice', tokens, context);
+/** What the sequence-level rule chose: the pairs, and each expert's C-th largest P averaged over groups. */
+interface SequenceChoice extends KeptPairs {
+  capacity: number;
+  /** [experts] */
+  threshold: Float32Array;
+}
+
+async function chooseBySequence(probabilities: Tensor, o: Resolved, groupSize: number): Promise<SequenceChoice> {
+  const [tokens, experts] = probabilities.shape;
   const groups = tokens / groupSize;
   const capacity = o.capacity ?? Math.max(1, Math.floor((groupSize * o.topK) / experts + 1e-9));
   if (capacity > groupSize) throw new Error(`expertChoice: capacity = ${capacity} tokens per expert exceeds the ${groupSize} tokens of a group`);
-  // [tokens, experts] row softmax, then [groups, experts, groupSize] to choose by column.
-  const probabilities = softmax(scores);
+  // [groups, experts, groupSize]: choose by column.
   const byExpert = permute(reshape(probabilities, [groups, groupSize, experts]), [0, 2, 1]);
-  const chosen = (await topk(byExpert, capacity).indices.data()) as Int32Array;
+  const top = topk(byExpert, capacity);
+  const [chosen, values] = (await Promise.all([top.indices.data(), top.values.data()])) as [Int32Array, Float32Array];
   const pairs = groups * experts * capacity;
   const token = new Int32Array(pairs);
   const expert = new Int32Array(pairs);
   const position = new Int32Array(pairs);
+  const threshold = new Float32Array(experts);
   let p = 0;
   for (let g = 0; g < groups; g++) {
     for (let e = 0; e < experts; e++) {
+      threshold[e] += values[(g * experts + e) * capacity + capacity - 1] / groups;
       for (let c = 0; c < capacity; c++) {
         const t = g * groupSize + chosen[(g * experts + e) * capacity + c];
         token[p] = t;
@@ -83,20 +82,59 @@ export async function expertChoiceSelect(scores: Tensor, options: ExpertChoiceOp
       }
     }
   }
-  return buildPlan({ tokens, experts, token, expert, weights: probabilities, position, probabilities, stats: { capacity } });
+  return { token, expert, position, capacity, threshold };
 }
 
-/** The expert-choice rule. */
+/**
+ * Expert-choice routing of scores S: [tokens, experts], per group of `context.groupSize`
+ * tokens. With `context.causal` the causal form needs the rule's `threshold` state (use
+ * `ExpertChoiceSelection`).
+ */
+export async function expertChoiceSelect(scores: Tensor, options: ExpertChoiceOptions = {}, context?: RouteContext, threshold?: CausalThreshold): Promise<RoutingPlan> {
+  const [tokens, experts] = checkScores('expertChoice', scores);
+  const o = resolve(options, experts);
+  const groupSize = groupSizeOf('expertChoice', tokens, context);
+  const probabilities = softmax(scores); // [tokens, experts]
+  if (!context?.causal) {
+    const { token, expert, position, capacity } = await chooseBySequence(probabilities, o, groupSize);
+    return buildPlan({ tokens, experts, token, expert, position, weights: probabilities, probabilities, stats: { capacity } });
+  }
+  if (!threshold) throw new Error('expertChoice: the causal form keeps per-expert thresholds between batches; route through an ExpertChoiceSelection rule (or a router), not the bare function');
+  const p = (await probabilities.data()) as Float32Array;
+  const calibrated = threshold.values !== null;
+  const kept = calibrated ? threshold.keep(p, tokens, experts) : rowTopPairs(p, tokens, experts, Math.min(experts, Math.max(1, Math.round(o.topK))));
+  const stats: Record<string, number> = { causal: 1, calibrated: calibrated ? 1 : 0 };
+  if (context.training || context.calibrate) {
+    const chosen = await chooseBySequence(probabilities, o, groupSize);
+    threshold.update(chosen.threshold);
+    stats.capacity = chosen.capacity;
+  }
+  return buildPlan({ tokens, experts, ...kept, weights: probabilities, probabilities, stats });
+}
+
+/** The expert-choice rule; in causal models it keeps its per-expert thresholds (saved with the router). */
 export class ExpertChoiceSelection implements SelectionRule {
   readonly name = 'expertChoice';
-  readonly options: Readonly<ExpertChoiceOptions>;
+  readonly options: Readonly<Resolved>;
+  readonly threshold: CausalThreshold;
 
   constructor(options: ExpertChoiceOptions, readonly experts: number) {
     this.options = Object.freeze(resolve(options, experts));
+    this.threshold = new CausalThreshold(experts, this.options.thresholdMomentum);
   }
 
   select(scores: Tensor, context: RouteContext): Promise<RoutingPlan> {
     checkScores(this.name, scores, this.experts);
-    return expertChoiceSelect(scores, this.options, context);
+    return expertChoiceSelect(scores, this.options, context, this.threshold);
+  }
+
+  /** The causal thresholds, once calibrated. */
+  state(): Record<string, Float32Array> {
+    return this.threshold.state();
+  }
+
+  /** Restores what `state()` returned. */
+  loadState(state: Record<string, Float32Array>): void {
+    this.threshold.load(state, 'expertChoice');
   }
 }

@@ -18,6 +18,15 @@ export interface SelectionRule {
   readonly options: Readonly<Record<string, unknown>>;
   /** Routes scores S: [tokens, experts] (logits; each rule applies its own normalisation). */
   select(scores: Tensor, context: RouteContext): Promise<RoutingPlan>;
+  /**
+   * True when each token's selected weights sum to 1 (softmax over the selected experts, or
+   * renormalised): the training-free swap then renormalises the new rule's weights too.
+   */
+  readonly normalized?: boolean;
+  /** State kept between batches (the causal thresholds of expert choice and USMoE), for checkpoints. */
+  state?(): Record<string, Float32Array>;
+  /** Restores what `state()` returned. */
+  loadState?(state: Record<string, Float32Array>): void;
 }
 
 /** Builds a rule from its options and the number of experts. */

@@ -17,9 +17,9 @@
 import { add, div, gather, sigmoid, softmax, sum, topk, type Tensor } from '@smoe/tensor';
 import { applyCapacity, capacityFor, type DropPolicy } from '../capacity.js';
 import { buildPlan } from '../build-plan.js';
-import { bool, capacityFactorOption, checkKeys, defaultTo, integerIn, oneOf } from '../options.js';
+import { RouterConfigError, bool, capacityFactorOption, checkKeys, defaultTo, integerIn, oneOf } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
-import { checkScores, type SelectionRule } from './rule.js';
+import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
 
 /** How the selected experts' weights are computed. */
 export type Weighting = 'softmaxTopK' | 'softmax' | 'sigmoid';
@@ -41,6 +41,8 @@ export interface TokenChoiceSelectOptions {
   dropPolicy?: DropPolicy;
   /** [experts]: added to the selection scores only, never to the weights (auxiliary-loss-free balancing). */
   selectionBias?: Tensor;
+  /** Tokens per sequence of a causal model: capacity admits position-major (see capacity.ts). */
+  causalGroupSize?: number;
 }
 
 /** Options of the token-choice rule: the above, plus the capacity factor used at evaluation. */
@@ -49,7 +51,7 @@ export interface TokenChoiceRuleOptions extends Omit<TokenChoiceSelectOptions, '
   evalCapacityFactor?: number | null;
 }
 
-const selectKeys = ['topK', 'weighting', 'renormalize', 'capacityFactor', 'capacity', 'dropPolicy', 'selectionBias'];
+const selectKeys = ['topK', 'weighting', 'renormalize', 'capacityFactor', 'capacity', 'dropPolicy', 'selectionBias', 'causalGroupSize'];
 export const tokenChoiceRuleKeys = ['topK', 'weighting', 'renormalize', 'capacityFactor', 'evalCapacityFactor', 'capacity', 'dropPolicy'];
 
 interface Resolved {
@@ -108,7 +110,7 @@ export async function tokenChoiceSelect(scores: Tensor, options: TokenChoiceSele
         priority[t] = m;
       }
     }
-    kept = applyCapacity(choices, tokens, k, experts, capacity, o.dropPolicy, priority);
+    kept = applyCapacity(choices, tokens, k, experts, capacity, o.dropPolicy, priority, options.causalGroupSize);
   }
   const demand = new Int32Array(experts);
   const token: number[] = [];
@@ -150,18 +152,28 @@ export async function tokenChoiceSelect(scores: Tensor, options: TokenChoiceSele
 export class TokenChoiceSelection implements SelectionRule {
   readonly name = 'tokenChoice';
   readonly options: Readonly<TokenChoiceRuleOptions>;
+  readonly normalized: boolean;
 
-  /** `owner` names the strategy in configuration errors. */
-  constructor(options: TokenChoiceRuleOptions, readonly experts: number, owner = 'tokenChoice') {
+  /**
+   * `owner` names the strategy in configuration errors. `weightsTrainRouter` false for
+   * strategies whose router learns by another signal (CompeteSMoE's imitation loss), which may
+   * then use a softmax over a single selected expert.
+   */
+  constructor(options: TokenChoiceRuleOptions, readonly experts: number, owner = 'tokenChoice', { weightsTrainRouter = true } = {}) {
     checkKeys(owner, options, tokenChoiceRuleKeys);
     const o = resolve(owner, options, experts);
+    if (weightsTrainRouter && o.topK === 1 && o.weighting === 'softmaxTopK') {
+      throw new RouterConfigError(owner, 'weighting', o.weighting, "'softmax' or 'sigmoid' with topK = 1: a softmax over one selected expert is exactly 1 for every token, so the router would get no gradient (Switch Transformers use the softmax over all experts, weighting 'softmax')");
+    }
     const evalCapacityFactor = capacityFactorOption(owner, 'evalCapacityFactor', defaultTo<unknown>(options.evalCapacityFactor, o.capacityFactor));
     this.options = Object.freeze({ ...o, evalCapacityFactor });
+    this.normalized = o.weighting === 'softmaxTopK' || o.renormalize;
   }
 
   select(scores: Tensor, context: RouteContext, overrides: Partial<TokenChoiceSelectOptions> = {}): Promise<RoutingPlan> {
     checkScores(this.name, scores, this.experts);
     const { evalCapacityFactor, capacityFactor, ...rest } = this.options;
-    return tokenChoiceSelect(scores, { ...rest, capacityFactor: context.training ? capacityFactor : evalCapacityFactor, ...overrides });
+    const causalGroupSize = context.causal ? groupSizeOf(this.name, scores.shape[0], context) : undefined;
+    return tokenChoiceSelect(scores, { ...rest, capacityFactor: context.training ? capacityFactor : evalCapacityFactor, causalGroupSize, ...overrides });
   }
 }

@@ -78,6 +78,11 @@ export class TopPSelection implements SelectionRule {
   readonly name = 'topP';
   readonly options: Readonly<Required<TopPOptions>>;
 
+  /** Whether each token's weights sum to 1 (renormalize). */
+  get normalized(): boolean {
+    return this.options.renormalize;
+  }
+
   constructor(options: TopPOptions, readonly experts: number) {
     this.options = Object.freeze(resolve(options, experts));
   }

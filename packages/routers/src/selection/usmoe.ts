@@ -12,13 +12,21 @@
  *                   and keep its top c pairs, c = max(1, floor(k̄ · T_g)); k̄ may be fractional
  *   weights         w_ij = F_ij of the selected pairs (optionally renormalised per token)
  *
+ * Causal form (context.causal, the default in decoders; docs/routing.md §3): the global top-c
+ * over a sequence lets a token's routing depend on later tokens. The causal rule keeps pair
+ * (i, j) iff F_ij ≥ τ̄, one threshold for all pairs: a moving average over training batches of
+ * the c-th largest F of each sequence (see causal-threshold.ts); before the first training (or
+ * calibration) batch it keeps each token's round(k̄) best experts.
+ *
  * The authors' code has no auxiliary loss. Defaults: topK (k̄) 2, alpha 0.5, sigmoidScale 2/N,
- * renormalize false. Ties go to the lower flat index (earlier token, then lower expert).
+ * renormalize false, thresholdMomentum 0.99. Ties go to the lower flat index (earlier token,
+ * then lower expert).
  */
 import { add, mul, reshape, sigmoid, softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan, renormalizeOverSelection } from '../build-plan.js';
 import { bool, checkKeys, defaultTo, numberIn } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
+import { CausalThreshold, defaultThresholdMomentum, rowTopPairs, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
 
 /** Options of USMoE. */
@@ -31,9 +39,11 @@ export interface UsmoeOptions {
   sigmoidScale?: number;
   /** Renormalise each token's selected weights to sum to 1. Default false. */
   renormalize?: boolean;
+  /** Momentum of the causal form's threshold, in [0, 1). Default 0.99. */
+  thresholdMomentum?: number;
 }
 
-export const usmoeKeys = ['topK', 'alpha', 'sigmoidScale', 'renormalize'];
+export const usmoeKeys = ['topK', 'alpha', 'sigmoidScale', 'renormalize', 'thresholdMomentum'];
 
 function resolve(options: UsmoeOptions, experts: number): Required<UsmoeOptions> {
   const where = 'usmoe';
@@ -43,6 +53,7 @@ function resolve(options: UsmoeOptions, experts: number): Required<UsmoeOptions>
     alpha: numberIn(where, 'alpha', defaultTo<unknown>(options.alpha, 0.5), 0, 1),
     sigmoidScale: numberIn(where, 'sigmoidScale', defaultTo<unknown>(options.sigmoidScale, 2 / experts), 0, Infinity, { min: true }),
     renormalize: bool(where, 'renormalize', defaultTo<unknown>(options.renormalize, false)),
+    thresholdMomentum: numberIn(where, 'thresholdMomentum', defaultTo<unknown>(options.thresholdMomentum, defaultThresholdMomentum), 0, 1, { max: true }),
   };
 }
 
@@ -57,21 +68,20 @@ export function usmoeBudget(topK: number, groupSize: number): number {
   return Math.max(1, Math.floor(topK * groupSize + 1e-9));
 }
 
-/** USMoE routing of scores S: [tokens, experts], per group of `context.groupSize` tokens. */
-export async function usmoeSelect(scores: Tensor, options: UsmoeOptions = {}, context?: RouteContext): Promise<RoutingPlan> {
-  const [tokens, experts] = checkScores('usmoe', scores);
-  const o = resolve(options, experts);
-  const groupSize = groupSizeOf('usmoe', tokens, context);
+/** The global top-c pairs of each group of the unified scores, and the c-th largest score averaged over groups. */
+async function chooseBySequence(unified: Tensor, budget: number, groupSize: number): Promise<KeptPairs & { threshold: number }> {
+  const [tokens, experts] = unified.shape;
   const groups = tokens / groupSize;
-  const budget = usmoeBudget(o.topK, groupSize);
-  const unified = unifiedScore(scores, o.alpha, o.sigmoidScale);
   // [groups, groupSize · experts]: the global top-c of each group.
-  const chosen = (await topk(reshape(unified, [groups, groupSize * experts]), budget).indices.data()) as Int32Array;
+  const top = topk(reshape(unified, [groups, groupSize * experts]), budget);
+  const [chosen, values] = (await Promise.all([top.indices.data(), top.values.data()])) as [Int32Array, Float32Array];
   const pairs = groups * budget;
   const token = new Int32Array(pairs);
   const expert = new Int32Array(pairs);
   const position = new Int32Array(pairs);
+  let threshold = 0;
   for (let g = 0; g < groups; g++) {
+    threshold += values[g * budget + budget - 1] / groups;
     for (let c = 0; c < budget; c++) {
       const flat = chosen[g * budget + c];
       const p = g * budget + c;
@@ -80,22 +90,64 @@ export async function usmoeSelect(scores: Tensor, options: UsmoeOptions = {}, co
       position[p] = g * groupSize * experts + flat;
     }
   }
-  let weights = unified;
-  if (o.renormalize) weights = renormalizeOverSelection(unified, position);
-  return buildPlan({ tokens, experts, token, expert, weights, position, probabilities: unified, stats: { budget, topK: o.topK } });
+  return { token, expert, position, threshold };
+}
+
+/**
+ * USMoE routing of scores S: [tokens, experts], per group of `context.groupSize` tokens. With
+ * `context.causal` the causal form needs the rule's `threshold` state (use `UsmoeSelection`).
+ */
+export async function usmoeSelect(scores: Tensor, options: UsmoeOptions = {}, context?: RouteContext, threshold?: CausalThreshold): Promise<RoutingPlan> {
+  const [tokens, experts] = checkScores('usmoe', scores);
+  const o = resolve(options, experts);
+  const groupSize = groupSizeOf('usmoe', tokens, context);
+  const budget = usmoeBudget(o.topK, groupSize);
+  const unified = unifiedScore(scores, o.alpha, o.sigmoidScale);
+  let kept: KeptPairs;
+  const stats: Record<string, number> = { budget, topK: o.topK };
+  if (!context?.causal) {
+    const { token, expert, position } = await chooseBySequence(unified, budget, groupSize);
+    kept = { token, expert, position };
+  } else {
+    if (!threshold) throw new Error('usmoe: the causal form keeps a threshold between batches; route through a UsmoeSelection rule (or a router), not the bare function');
+    const f = (await unified.data()) as Float32Array;
+    const calibrated = threshold.values !== null;
+    kept = calibrated ? threshold.keep(f, tokens, experts) : rowTopPairs(f, tokens, experts, Math.min(experts, Math.max(1, Math.round(o.topK))));
+    if (context.training || context.calibrate) threshold.update(Float32Array.of((await chooseBySequence(unified, budget, groupSize)).threshold));
+    Object.assign(stats, { causal: 1, calibrated: calibrated ? 1 : 0 });
+  }
+  const weights = o.renormalize ? renormalizeOverSelection(unified, kept.position) : unified;
+  return buildPlan({ tokens, experts, ...kept, weights, probabilities: unified, stats });
 }
 
 /** The USMoE rule. */
 export class UsmoeSelection implements SelectionRule {
   readonly name = 'usmoe';
   readonly options: Readonly<Required<UsmoeOptions>>;
+  readonly threshold: CausalThreshold;
+
+  /** Whether each token's weights sum to 1 (renormalize). */
+  get normalized(): boolean {
+    return this.options.renormalize;
+  }
 
   constructor(options: UsmoeOptions, readonly experts: number) {
     this.options = Object.freeze(resolve(options, experts));
+    this.threshold = new CausalThreshold(1, this.options.thresholdMomentum);
   }
 
   select(scores: Tensor, context: RouteContext): Promise<RoutingPlan> {
     checkScores(this.name, scores, this.experts);
-    return usmoeSelect(scores, this.options, context);
+    return usmoeSelect(scores, this.options, context, this.threshold);
+  }
+
+  /** The causal threshold, once calibrated. */
+  state(): Record<string, Float32Array> {
+    return this.threshold.state();
+  }
+
+  /** Restores what `state()` returned. */
+  loadState(state: Record<string, Float32Array>): void {
+    this.threshold.load(state, 'usmoe');
   }
 }

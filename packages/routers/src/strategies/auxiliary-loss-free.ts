@@ -74,11 +74,11 @@ export class AuxiliaryLossFreeRouter extends ScoredRouter {
     this.bias = add(this.bias, mul(sign, this.biasUpdateRate)).detach();
   }
 
-  async routerState(): Promise<Record<string, Float32Array>> {
+  override async routerState(): Promise<Record<string, Float32Array>> {
     return { bias: (await this.bias.data()) as Float32Array };
   }
 
-  loadRouterState(state: Record<string, Float32Array>): void {
+  override loadRouterState(state: Record<string, Float32Array>): void {
     const bias = state.bias;
     if (!bias || bias.length !== this.experts) throw new Error(`auxiliaryLossFree: loadRouterState needs 'bias' with ${this.experts} values`);
     this.bias = tensor(bias);

@@ -56,7 +56,7 @@ export class CompeteSMoERouter extends ScoredRouter {
     super({
       strategy: where,
       scorer,
-      selection: new TokenChoiceSelection({ topK, weighting: 'softmaxTopK' }, scorer.experts, where),
+      selection: new TokenChoiceSelection({ topK, weighting: 'softmaxTopK' }, scorer.experts, where, { weightsTrainRouter: false }),
       lossWeights: resolveLossWeights(where, options, { balance: 0.01, z: 0, importance: 0 }),
     });
     this.topK = topK;

@@ -7,13 +7,12 @@
  *
  * Perfect load balance by construction, so no balance loss; tokens may get 0 experts.
  *
- * WARNING — causal language models: each expert chooses among all tokens of the group, so a
- * token's routing depends on later tokens (a leak of the future). Set `causalFallback: true`
- * to route evaluation and generation (context.training false, one token at a time) by token
- * choice on the same scores.
+ * In causal models (context.causal) each expert's choice becomes a per-token threshold
+ * calibrated on past batches, so no token's routing depends on later tokens
+ * (docs/routing.md §2; selection/expert-choice.ts).
  *
- * Defaults: topK (k) 2, causalFallback false, fallbackTopK round(k), balanceLossWeight 0,
- * zLossWeight 0, W_g ~ N(0, 0.1/d).
+ * Defaults: topK (k) 2, thresholdMomentum 0.99, balanceLossWeight 0, zLossWeight 0,
+ * W_g ~ N(0, 0.1/d).
  */
 import { checkKeys, pick } from '../options.js';
 import type { RouterConfig } from '../registry.js';

@@ -80,13 +80,13 @@ export class HyperRouter extends ScoredRouter {
     super({ strategy: where, scorer, selection, lossWeights: resolveLossWeights(where, options, { balance: 0.01, z: 0, importance: 0 }) });
   }
 
-  async routerState(): Promise<Record<string, Float32Array>> {
+  override async routerState(): Promise<Record<string, Float32Array>> {
     const h = this.scorer.hyper;
     const [w1, b1, w2, b2] = await Promise.all([h.w1.data(), h.b1.data(), h.w2.data(), h.b2.data()]);
     return { 'hyper.w1': w1 as Float32Array, 'hyper.b1': b1 as Float32Array, 'hyper.w2': w2 as Float32Array, 'hyper.b2': b2 as Float32Array };
   }
 
-  loadRouterState(state: Record<string, Float32Array>): void {
+  override loadRouterState(state: Record<string, Float32Array>): void {
     const h = this.scorer.hyper;
     const next = { ...h };
     for (const name of ['w1', 'b1', 'w2', 'b2'] as const) {

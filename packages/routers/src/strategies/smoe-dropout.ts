@@ -98,11 +98,11 @@ export class SmoeDropoutRouter extends ScoredRouter {
     return this.finish(plan, scored);
   }
 
-  async routerState(): Promise<Record<string, Float32Array>> {
+  override async routerState(): Promise<Record<string, Float32Array>> {
     return { weight: (await this.scorer.weight.data()) as Float32Array };
   }
 
-  loadRouterState(state: Record<string, Float32Array>): void {
+  override loadRouterState(state: Record<string, Float32Array>): void {
     const w = state.weight;
     if (!w || w.length !== this.scorer.weight.size) throw new Error(`smoeDropout: loadRouterState needs 'weight' with ${this.scorer.weight.size} values`);
     this.scorer.weight = tensor(w, this.scorer.weight.shape);

@@ -179,11 +179,11 @@ export class StableMoERouter extends ScoredRouter {
     return this.finish(plan, scored, extra);
   }
 
-  async routerState(): Promise<Record<string, Float32Array>> {
+  override async routerState(): Promise<Record<string, Float32Array>> {
     return { stage: Float32Array.of(this.stage) };
   }
 
-  loadRouterState(state: Record<string, Float32Array>): void {
+  override loadRouterState(state: Record<string, Float32Array>): void {
     const stage = state.stage?.[0];
     if (stage !== 1 && stage !== 2) throw new Error(`stableMoE: loadRouterState needs 'stage' = 1 or 2, got ${stage}`);
     this.stage = stage;

@@ -5,7 +5,9 @@
  * indirection, with no router scores to be inconsistent.
  *
  *   k(x) = argmin_j ‖x − e_j‖²  (or cosine)        expert = k(x) mod N   (K ≥ N; K = N by default)
- *   q = e_{k(x)};  q̃ = x + sg[q − x] (standard) or (1 − c)·x + c·sg[q − x] (damped, c = 0.05)
+ *   q = e_{k(x)};  q̃ = (1 − c)·x + c·sg[q − x] (damped, c = 0.05: the authors' code)
+ *                  or x + sg[q − x] (standard: forward value q, so the discrete path would see
+ *                  one of K inputs per layer — a lookup table; docs/routing.md §4)
  *   L_vq = ‖sg[x] − q‖² + β_commit·‖x − sg[q]‖²,  β_commit = 0.25
  *   aux loss = β_vq · L_vq,  β_vq = 0.08;  weight 1 per token
  *
@@ -13,7 +15,7 @@
  * (plan.codes); stats report the code perplexity, dead-code fraction and restarts. Mixing
  * with a continuous router for pre-training is the MoE layer's job (@smoe/moe).
  *
- * Defaults: codebookSize N, distance 'l2', commitmentWeight 0.25, straightThrough 'standard',
+ * Defaults: codebookSize N, distance 'l2', commitmentWeight 0.25, straightThrough 'damped',
  * dampRate 0.05, ema off, kmeansInit off, deadCodeThreshold 0 (off), vqLossWeight 0.08.
  */
 import { Module, type Tensor } from '@smoe/tensor';
@@ -53,7 +55,8 @@ export class VqRouter extends Module implements Router {
     const dim = integerIn(where, 'dim', options.dim, 1);
     const size = integerIn(where, 'codebookSize', defaultTo<unknown>(options.codebookSize, this.experts), this.experts, Infinity, `K ≥ N = ${this.experts}: every expert needs a code`);
     this.vqLossWeight = lossWeight(where, 'vqLossWeight', defaultTo(options.vqLossWeight, 0.08));
-    const config: CodebookConfig = { size, dim };
+    // the damped estimator by default: the authors' code feeds the experts mostly the token itself
+    const config: CodebookConfig = { size, dim, straightThrough: 'damped' };
     for (const key of codebookKeys) if (options[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = options[key];
     this.codebook = new Codebook(config);
   }

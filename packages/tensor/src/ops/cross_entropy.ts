@@ -53,16 +53,14 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
     throw new Error(`crossEntropy: targets ${formatShape(targets.shape)} do not match logits ${formatShape(logits.shape)}; expected [${rows}]`);
   }
   const lse = new Tensor(rowLogSumExp(logits).values, [rows]);
-  const checkTargets = (arrays: Float32Array[]): Float32Array[] => {
-    const t = arrays[2];
+  const checkTargets = (t: Float32Array): void => {
     for (let r = 0; r < t.length; r++) {
       if (t[r] !== ignore && (t[r] < 0 || t[r] >= c)) {
         throw new Error(`crossEntropy: target ${t[r]} at row ${r} is outside [0, ${c}) and is not the ignore index ${ignore}`);
       }
     }
-    return arrays;
   };
-  const perRow = new Tensor(launch({ op: 'crossEntropy', source: rowLossKernel, output: rows, constants: { c, ignore }, inputs: [logits, lse, targets], prepare: checkTargets }), [rows]);
+  const perRow = new Tensor(launch({ op: 'crossEntropy', source: rowLossKernel, output: rows, constants: { c, ignore }, inputs: [logits, lse, targets], check: { input: 2, validate: checkTargets } }), [rows]);
   // Rows counted by the mean: targets other than the ignore index (at least 1, so an all-ignored batch gives 0, not NaN).
   const denominator =
     reduction === 'mean' ? mapElementwise('crossEntropy-count', 'Math.max(x, 1)', [sum(mapElementwise('crossEntropy-mask', `t === ${ignore} ? 0 : 1`, [targets], [rows], ['t']))]) : undefined;

@@ -36,10 +36,7 @@ export function gather(x: Tensor, indices: Tensor): Tensor {
   }
   const n = x.shape[x.rank - 1];
   const k = indices.shape[indices.rank - 1];
-  const prepare = (arrays: Float32Array[]): Float32Array[] => {
-    checkIndices('gather', arrays[1], n, `the last axis of ${x}`);
-    return arrays;
-  };
-  const out = new Tensor(launch({ op: 'gather', source: gatherKernel, output: indices.size, constants: { n, k }, inputs: [x, indices], prepare }), indices.shape, x.dtype);
+  const validate = (values: Float32Array): void => checkIndices('gather', values, n, `the last axis of ${x}`);
+  const out = new Tensor(launch({ op: 'gather', source: gatherKernel, output: indices.size, constants: { n, k }, inputs: [x, indices], check: { input: 1, validate } }), indices.shape, x.dtype);
   return record(out, 'gather', [x], (g) => [new Tensor(launch({ op: 'gather-grad', source: scatterKernel, output: x.size, constants: { n, k }, inputs: [indices, g] }), x.shape)]);
 }

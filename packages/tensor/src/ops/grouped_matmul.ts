@@ -283,7 +283,7 @@ function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor, groups: number,
   const layout = afterInputs([group], ([g]) => {
     checkIndices('groupedMatmul', g, groups, 'the groups of w');
     return buildSlots(g, groups, slots);
-  });
+  }, 'groupedMatmul');
   const part = (name: keyof Slots, size: number): Tensor =>
     new Tensor(layout instanceof Promise ? layout.then((l) => l[name]) : layout[name], [size]);
   const rowOf = part('rowOf', slots);
@@ -358,12 +358,9 @@ export function groupedMatmul(x: Tensor, w: Tensor, group: Tensor): Tensor {
     throw new Error(`groupedMatmul: group must be int32 [${rows}], got ${group}`);
   }
   if (groupedMatmulPlan(rows, k, n) === 'tiled' && groups > 0) return tiledGroupedMatmul(x, w, group, groups, k, n);
-  const check = (arrays: Float32Array[]): Float32Array[] => {
-    checkIndices('groupedMatmul', arrays[2], groups, 'the groups of w');
-    return arrays;
-  };
+  const validate = (values: Float32Array): void => checkIndices('groupedMatmul', values, groups, 'the groups of w');
   const out = new Tensor(
-    launch({ op: 'groupedMatmul', source: forwardKernel, output: rows * n, constants: { n, k, wGroup: k * n, wK: n, wN: 1 }, inputs: [x, w, group], prepare: check }),
+    launch({ op: 'groupedMatmul', source: forwardKernel, output: rows * n, constants: { n, k, wGroup: k * n, wK: n, wN: 1 }, inputs: [x, w, group], check: { input: 2, validate } }),
     [rows, n],
   );
   return record(out, 'groupedMatmul', [x, w], (g) => {

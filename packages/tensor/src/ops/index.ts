@@ -38,6 +38,7 @@ export { permute, transpose } from './permute.js';
 export { relu } from './relu.js';
 export { reshape } from './reshape.js';
 export { rmsNorm } from './rms_norm.js';
+export { rope, type RopeOptions } from './rope.js';
 export { rsqrt } from './rsqrt.js';
 export { sigmoid } from './sigmoid.js';
 export { silu } from './silu.js';

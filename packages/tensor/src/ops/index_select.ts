@@ -34,11 +34,8 @@ export function selectRows(op: string, x: Tensor, axis: number, indices: Tensor)
   const m = indices.size;
   const inner = sizeOf(x.shape.slice(ax + 1));
   const shape = x.shape.map((d, i) => (i === ax ? m : d));
-  const prepare = (arrays: Float32Array[]): Float32Array[] => {
-    checkIndices(op, arrays[1], n, `axis ${axis} of ${x}`);
-    return arrays;
-  };
-  const storage = launch({ op: 'indexSelect', source: selectKernel, output: sizeOf(shape), constants: { n, m, inner }, inputs: [x, indices], prepare });
+  const validate = (values: Float32Array): void => checkIndices(op, values, n, `axis ${axis} of ${x}`);
+  const storage = launch({ op: 'indexSelect', source: selectKernel, output: sizeOf(shape), constants: { n, m, inner }, inputs: [x, indices], check: { input: 1, validate } });
   const out = new Tensor(storage, shape, x.dtype);
   return record(out, 'indexSelect', [x], (g) => [scatterRows(x.shape, ax, indices, g)]);
 }

@@ -15,9 +15,6 @@ function oneHotKernel(this: KernelThis, idx: Float32Array): number {
 export function oneHot(indices: Tensor, depth: number): Tensor {
   if (indices.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${indices.dtype}`);
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
-  const prepare = (arrays: Float32Array[]): Float32Array[] => {
-    checkIndices('oneHot', arrays[0], depth, 'depth');
-    return arrays;
-  };
-  return new Tensor(launch({ op: 'oneHot', source: oneHotKernel, output: indices.size * depth, constants: { depth }, inputs: [indices], prepare }), [...indices.shape, depth]);
+  const validate = (values: Float32Array): void => checkIndices('oneHot', values, depth, 'depth');
+  return new Tensor(launch({ op: 'oneHot', source: oneHotKernel, output: indices.size * depth, constants: { depth }, inputs: [indices], check: { input: 0, validate } }), [...indices.shape, depth]);
 }

@@ -146,7 +146,7 @@ class WebAssemblyPipelineExecutor {
     for (let i = 0; i < plan.steps.length; i++) {
       const step = plan.steps[i];
       const kernelEntry = plan.kernels[step.kernel];
-      const reps = this._representativeArgs(step, args);
+      const reps = this._representativeArgs(step, args, stepPrograms);
       const strict = kernelEntry.clone.kernel.strictIntegers;
       const programKey = step.kernel + ':' + reps.map(value => utils.getVariableType(value, strict)).join(',');
       let program = programs.get(programKey);
@@ -172,7 +172,9 @@ class WebAssemblyPipelineExecutor {
     }
     // vec-returning steps pack componentCount values per cell; no supported
     // argument type reads that packing back, so only results may consume them
-    for (let i = 0; i < plan.steps.length; i++) {
+    // -- unless the pipeline hands intermediates on flat, where the packing
+    // IS the layout the reader indexes
+    for (let i = 0; i < plan.steps.length && !this.pipeline.flatIntermediates; i++) {
       const bindings = plan.steps[i].argBindings;
       for (let j = 0; j < bindings.length; j++) {
         const binding = bindings[j];
@@ -443,9 +445,10 @@ class WebAssemblyPipelineExecutor {
   /**
    * Stand-ins with the exact types and dims each binding will have at run
    * time, for setupArguments/computeLayout: sampled values stand for
-   * themselves, a step output becomes an Input over its producer's dims.
+   * themselves, a step output becomes an Input over its producer's dims
+   * (or, with flatIntermediates, one flat array of all its values).
    */
-  _representativeArgs(step, args) {
+  _representativeArgs(step, args, stepPrograms) {
     const reps = new Array(step.argBindings.length);
     for (let j = 0; j < step.argBindings.length; j++) {
       const binding = step.argBindings[j];
@@ -457,10 +460,19 @@ class WebAssemblyPipelineExecutor {
         const output = this.plan.steps[binding.step].output;
         let flatLength = 1;
         for (let d = 0; d < output.length; d++) flatLength *= output[d];
+        // with flatIntermediates the reader sees what a direct call of a
+        // flat-output kernel returns: every value of the producer, components
+        // interleaved (steps prepare in order, so the producer is typed)
+        const flat = this.pipeline.flatIntermediates;
+        if (flat) flatLength *= stepPrograms[binding.step].kernel.componentCount;
         let scratch = this._scratch.get(flatLength);
         if (!scratch) {
           scratch = new Float32Array(flatLength);
           this._scratch.set(flatLength, scratch);
+        }
+        if (flat) {
+          reps[j] = scratch;
+          continue;
         }
         reps[j] = new Input(scratch, Array.from(output));
       }

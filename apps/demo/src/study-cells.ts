@@ -1,0 +1,126 @@
+/**
+ * Running one cell of a router study (see study.ts) and keeping its result: every cell writes
+ * `cells/<id>.json` atomically in the study folder when it is done; its run folder is under
+ * `runs/`. A cell interrupted during training resumes from its last checkpoint.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LanguageModel, SequenceClassifier, type MoELayer } from '@smoe/moe';
+import { lmBatches, spamAssassin, textCorpus } from '@smoe/datasets/node';
+import { noGrad } from '@smoe/tensor';
+import { fileStorage, listCheckpoints } from '@smoe/trainer/node';
+import { NaiveBayes } from './baseline.js';
+import { corruptAligned, corruptString, type Corruption } from './corruption.js';
+import { runFinetune } from './commands/finetune.js';
+import { runPretrain } from './commands/pretrain.js';
+import { loadModel, writeJson } from './run.js';
+import { validateSettings, type DatasetName, type RunSettings } from './settings.js';
+import { classificationScores, corpusTokens, evaluateClassifier, evaluateLanguageModel, tokenizer } from './tasks.js';
+import { parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
+
+/** Where a cell's result is kept. */
+export function cellResultPath(dir: string, id: string): string {
+  return join(dir, 'cells', `${id.replace(/[^A-Za-z0-9@._-]+/g, '_')}.json`);
+}
+
+/** The result of a done cell, or undefined. */
+export function readCellResult(dir: string, id: string): CellResult | undefined {
+  const path = cellResultPath(dir, id);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as CellResult;
+  } catch (error) {
+    throw new Error(`study: ${path} is not a readable cell result (${(error as Error).message}); delete it to run the cell again`);
+  }
+}
+
+/** The run folder of a cell that trains. */
+function runFolder(dir: string, id: string): string {
+  return join(dir, 'runs', id.replace(/[^A-Za-z0-9@._-]+/g, '_'));
+}
+
+/** Settings of a training row: 'dense' is one FFN of width k·ffDim (the active parameters of top-k); 'router@k' sets k. */
+export function rowSettings(base: RunSettings, row: string, dataset: DatasetName, seed: number, out: string): RunSettings {
+  const { router, topK } = parseRow(row);
+  const settings: RunSettings = { ...base, dataset, seed, out, router, topK: topK ?? base.topK, overwrite: false, resume: false, progress: false };
+  if (router === 'dense') settings.ffDim = Math.round(base.topK * base.ffDim);
+  return validateSettings(settings);
+}
+
+/** Resume a half-trained cell, or start its folder over. */
+async function resumeOrStart(settings: RunSettings): Promise<RunSettings> {
+  const started = existsSync(settings.out) && (await listCheckpoints(fileStorage(settings.out))).length > 0;
+  return { ...settings, resume: started, overwrite: !started };
+}
+
+/** Parameters a token passes through: all but the experts, plus `runs` experts' worth per MoE layer. */
+function activeParameters(model: LanguageModel, runsPerToken: number): number {
+  let active = model.parameterCount();
+  for (const { moe } of model.body.moeLayers() as Array<{ moe: MoELayer }>) {
+    const experts = moe.experts.parameterCount();
+    active += -experts + (experts / moe.config.experts) * runsPerToken;
+  }
+  return Math.round(active);
+}
+
+/** Clean and corrupted-input validation bits per character of a language model. */
+async function scoreText(model: LanguageModel, corpus: DatasetName, settings: RunSettings, corruption: Corruption): Promise<{ clean: number; corrupted: number; routing: Record<string, number> }> {
+  const text = textCorpus(corpus as 'moby-dick' | 'sotu', 'validation');
+  const cut = settings.evalSize > 0 ? text.slice(0, settings.evalSize) : text;
+  const tokens = tokenizer.encode(cut);
+  const clean = await evaluateLanguageModel(model, tokens, model.config.context, settings.batch);
+  const inputs = corruptAligned(cut, corruption, settings.seed, (s) => tokenizer.encode(s));
+  const corrupted = await evaluateLanguageModel(model, tokens, model.config.context, settings.batch, inputs);
+  return { clean: clean.bitsPerCharacter, corrupted: corrupted.bitsPerCharacter, routing: clean.routing };
+}
+
+/** Runs one cell and writes its result. */
+export async function runCell(dir: string, plan: StudyPlan, cell: Cell, log: (line: string) => void): Promise<CellResult> {
+  const started = performance.now();
+  const done = (result: Omit<CellResult, 'id' | 'seconds'>): CellResult => ({ id: cell.id, ...result, seconds: (performance.now() - started) / 1000 });
+  let result: CellResult;
+  if (cell.kind === 'pretrain') {
+    const settings = await resumeOrStart(rowSettings(plan.settings, cell.row, cell.corpus, cell.seed, runFolder(dir, cell.id)));
+    const trained = await runPretrain(settings, log);
+    const { model } = await loadModel(settings.out);
+    const lm = model as LanguageModel;
+    const score = await scoreText(lm, cell.corpus, settings, plan.corruption);
+    const runs = score.routing.expertRunsPerToken ?? 0;
+    result = done({ clean: score.clean, corrupted: score.corrupted, tokensPerSecond: trained.tokensPerSecond, loadCv: score.routing.loadCv, expertRunsPerToken: lm.config.moe ? runs : undefined, parameters: trained.parameters, activeParameters: activeParameters(lm, runs) });
+  } else if (cell.kind === 'swap') {
+    const { model } = await loadModel(runFolder(dir, cell.source));
+    const lm = model as LanguageModel;
+    lm.setSelection({ rule: cell.rule, topK: cell.topK, renormalize: cell.renormalize });
+    // The causal thresholds of the new rule come from training batches, never from validation.
+    const settings = rowSettings(plan.settings, 'tokenChoice', cell.corpus, cell.seed, runFolder(dir, cell.id));
+    lm.eval();
+    const batches = lmBatches(corpusTokens(cell.corpus, 'train'), { context: lm.config.context, batch: settings.batch, seed: settings.seed + 1000, mode: 'random' });
+    let calibrated = 0;
+    for (const batch of batches) {
+      if (calibrated++ >= plan.calibrationBatches) break;
+      await noGrad(() => lm.loss(batch, { calibrate: true }));
+    }
+    const score = await scoreText(lm, cell.corpus, settings, plan.corruption);
+    const runs = score.routing.expertRunsPerToken ?? 0;
+    result = done({ clean: score.clean, corrupted: score.corrupted, loadCv: score.routing.loadCv, expertRunsPerToken: runs, parameters: lm.parameterCount(), activeParameters: activeParameters(lm, runs) });
+  } else if (cell.kind === 'finetune') {
+    const settings = await resumeOrStart({ ...plan.finetune, seed: cell.seed, out: runFolder(dir, cell.id), progress: false });
+    const tuned = await runFinetune(runFolder(dir, cell.source), settings, log);
+    const { model } = await loadModel(settings.out);
+    const corrupted = await evaluateClassifier(model as SequenceClassifier, 'test', settings, 0, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), plan.messageCorruption, i)));
+    result = done({ accuracy: tuned.test.accuracy, f1: tuned.test.f1, corruptedAccuracy: corrupted.accuracy, corruptedF1: corrupted.f1 });
+  } else {
+    // the classical baseline reads what the fine-tuned models read (the first `context`
+    // characters), corrupted with the same seeds (message index)
+    const chars = plan.finetune.context;
+    const train = spamAssassin('train', { stripHeaders: true });
+    const test = spamAssassin('test', { stripHeaders: true });
+    const nb = new NaiveBayes(train.texts.map((t) => t.slice(0, chars)), train.labels, train.classNames.length);
+    const predict = (texts: readonly string[]): Int32Array => Int32Array.from(texts, (t) => nb.predict(t));
+    const clean = classificationScores(predict(test.texts.map((t) => t.slice(0, chars))), test.labels);
+    const corrupted = classificationScores(predict(test.texts.map((t, i) => corruptString(t.slice(0, chars), plan.messageCorruption, i))), test.labels);
+    result = done({ accuracy: clean.accuracy, f1: clean.f1, corruptedAccuracy: corrupted.accuracy, corruptedF1: corrupted.f1 });
+  }
+  await writeJson(cellResultPath(dir, cell.id), result);
+  return result;
+}

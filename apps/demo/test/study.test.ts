@@ -1,0 +1,90 @@
+// The router study (compare): its plan, its statistics, a tiny study run end to end in one
+// process and resumed, and the same cells run as separate processes with --jobs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { meanStd, planCells, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
+import { corruptAligned } from '../src/corruption.js';
+import { tokenizer } from '../src/tasks.js';
+
+const root = resolve(__dirname, '../../..');
+function demo(...args: string[]) {
+  return spawnSync(process.execPath, ['--conditions=@smoe/source', '--import', 'tsx', join(root, 'apps/demo/src/cli.ts'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, SMOE_BACKEND: 'cpu' } });
+}
+
+// Two routers, one corpus, two seeds, the swap and fine-tuning, each cell a few steps.
+const tiny = ['--routers', 'dense,tokenChoice', '--datasets', 'moby-dick', '--seeds', '1,2', '--swaps', 'usmoe@1.5', '--steps', '3', '--batch', '2', '--context', '16', '--layers', '1', '--model-dim', '8', '--heads', '2', '--ff-dim', '8', '--experts', '4', '--eval-size', '200', '--finetune-steps', '2', '--finetune-chars', '40', '--calibration-batches', '2', '--backend', 'cpu', '--warmup', '0'];
+
+describe('the study plan and its statistics', () => {
+  it('plans every row × corpus × seed, a swap (renormalised and raw) per token-choice model, fine-tuning per Moby Dick model and one baseline', () => {
+    const cells = planCells({ rows: ['dense', 'tokenChoice'], corpora: ['moby-dick', 'sotu'], seeds: [1, 2, 3], swaps: ['usmoe@1.5'], finetune: true });
+    const count = (kind: string) => cells.filter((c) => c.kind === kind).length;
+    expect([count('pretrain'), count('swap'), count('finetune'), count('baseline')]).toEqual([2 * 2 * 3, 2 * 3 * 2, 2 * 3, 1]);
+    expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
+    const swap = cells.find((c) => c.kind === 'swap' && !c.renormalize);
+    expect(swap).toMatchObject({ source: 'pretrain.moby-dick.tokenChoice.seed-1', rule: 'usmoe', topK: 1.5, row: 'tokenChoice → usmoe@1.5 (raw)' });
+  });
+
+  it('mean ± sample standard deviation', () => {
+    expect(meanStd([1, 2, 3, 4])).toEqual({ mean: 2.5, std: Math.sqrt(5 / 3), n: 4 });
+    expect(meanStd([7])).toEqual({ mean: 7, std: 0, n: 1 });
+  });
+
+  it('tables say how many seeds a row holds when cells are missing', () => {
+    const cells = planCells({ rows: ['tokenChoice'], corpora: ['moby-dick'], seeds: [1, 2], swaps: [], finetune: false });
+    const plan = { settings: { steps: 1, batch: 1, context: 2, layers: 1, modelDim: 2, experts: 2, ffDim: 2, topK: 2, evalSize: 0 }, finetune: { steps: 1 }, corruption: { kind: 'substitution', severity: 3 }, messageCorruption: { kind: 'substitution', severity: 3 }, calibrationBatches: 1, cells } as unknown as StudyPlan;
+    const results = new Map<string, CellResult>([[cells[0].id, { id: cells[0].id, clean: 2.5, corrupted: 3, seconds: 1 }]]);
+    expect(studyMarkdown(plan, results)).toContain('| tokenChoice | 2.500 | 3.000 | 0.500 | – | – | – | – | – | 1 of 2 |');
+    results.set(cells[1].id, { id: cells[1].id, clean: 3.5, corrupted: 4, seconds: 1 });
+    expect(studyMarkdown(plan, results)).toContain(`| tokenChoice | 3.000 ± ${Math.SQRT1_2.toFixed(3)} | 3.500 ± ${Math.SQRT1_2.toFixed(3)} | 0.500 ± 0.000 |`);
+  });
+
+  it('corrupted inputs stay aligned with the clean text, character by character', () => {
+    const text = 'Call me Ishmael. Some years ago — never mind how long precisely';
+    const clean = tokenizer.encode(text);
+    const corrupted = corruptAligned(text, { kind: 'substitution', severity: 5 }, 3, (s) => tokenizer.encode(s));
+    expect(corrupted.length).toBe(clean.length);
+    expect(Array.from(corrupted).some((id, i) => id !== clean[i])).toBe(true);
+    expect(() => corruptAligned(text, { kind: 'deletion', severity: 5 }, 3, (s) => tokenizer.encode(s))).toThrow(/must keep every character's position/);
+  });
+});
+
+describe('pnpm demo compare', () => {
+  it('runs a tiny study, writes per-seed cells, mean ± std tables and HTML, and resumes without redoing a cell', () => {
+    const out = mkdtempSync(join(tmpdir(), 'smoe-study-'));
+    const first = demo('compare', '--out', out, ...tiny);
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.status).toBe(0);
+    const plan = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as StudyPlan;
+    const files = readdirSync(join(out, 'cells'));
+    expect(files).toHaveLength(plan.cells.length);
+    const markdown = readFileSync(join(out, 'study.md'), 'utf8');
+    for (const row of ['dense', 'tokenChoice', 'tokenChoice → usmoe@1.5', 'tokenChoice → usmoe@1.5 (raw)', 'naive Bayes (words)']) expect(markdown).toContain(`| ${row} |`);
+    expect(markdown).toMatch(/\| tokenChoice \| \d\.\d{3} ± \d\.\d{3} \|/);
+    expect(readFileSync(join(out, 'study.html'), 'utf8')).toContain('<th scope="row">tokenChoice → usmoe@1.5 (raw)</th>');
+    const cell = JSON.parse(readFileSync(join(out, 'cells', 'pretrain.moby-dick.tokenChoice.seed-1.json'), 'utf8')) as CellResult;
+    expect(cell.clean).toBeGreaterThan(0);
+    expect(cell.corrupted).toBeGreaterThan(cell.clean! - 1);
+    expect(cell.expertRunsPerToken).toBe(2);
+    const stamp = statSync(join(out, 'cells', files[0])).mtimeMs;
+    const again = demo('compare', '--out', out, ...tiny);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`resuming ${out}: ${plan.cells.length} of ${plan.cells.length} cells done`);
+    expect(statSync(join(out, 'cells', files[0])).mtimeMs).toBe(stamp);
+    const other = demo('compare', '--out', out, ...tiny, '--seeds', '1');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/holds another study/);
+  }, 600_000);
+
+  it('--jobs 2 runs the cells as separate processes with the same results', () => {
+    const out = mkdtempSync(join(tmpdir(), 'smoe-study-jobs-'));
+    const args = ['--routers', 'tokenChoice', '--seeds', '1', '--datasets', 'moby-dick', '--swaps', '', '--finetune-steps', '0', ...tiny.slice(8)];
+    const r = demo('compare', '--out', out, '--jobs', '2', ...args);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(existsSync(join(out, 'cells', 'pretrain.moby-dick.tokenChoice.seed-1.json'))).toBe(true);
+    expect(r.stdout).toContain('[pretrain.moby-dick.tokenChoice.seed-1] pretrain: moby-dick');
+  }, 600_000);
+});

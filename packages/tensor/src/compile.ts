@@ -1,0 +1,266 @@
+/**
+ * compile: a training step (or any function of tensors) as ONE plan of kernels, in the spirit
+ * of `tf.function` and `jax.jit`.
+ *
+ *   const step = compile((tokens, targets) => { …forward, loss.backward(), optimizer…; return { loss } },
+ *                        { state: () => [...params, ...optimizerState] });
+ *   const { loss } = await step.run(tokens, targets);   // one plan run, one readback
+ *
+ * Every run records the step with ordinary Tensor ops (trace.ts): no kernel runs while the
+ * function executes; the kernel calls it makes, and the host arrays they read, are recorded.
+ * Recordings with the same kernels in the same order (the same shapes and constants) share one
+ * compiled plan, so a step whose shapes are fixed compiles once and later runs only feed new
+ * inputs — parameters, batches, scalar operands such as the learning rate — and read back the
+ * tensors the step returns and the `state` tensors it replaced (updated parameters, optimizer
+ * moments). Host code in the step still runs every time, which keeps host-side state (step
+ * counts, random generators, schedules) exactly as in eager execution.
+ *
+ * Executors (`executorKind`), as gpu.js's `createPipeline` names them:
+ * - webasm: the whole plan over one WebAssembly.Memory, intermediates never copied out, one
+ *   dispatch per run — 'fused-threaded' on the worker pool, 'fused-sync' without threads;
+ * - webgpu: every kernel in one command encoder, one submit ('fused-encoder');
+ * - elsewhere, and wherever a fused executor declines the plan (`fallbackReason` says why):
+ *   'generic', the recorded kernels one after another.
+ *
+ * A step that reads values computed inside it on the host (`t.data()`, `item()`, host
+ * bookkeeping on routing indices) throws `NotCompilableError` naming the op; run it eagerly —
+ * or compile it with `hostReads: 'split'`: each host read then runs the part recorded so far
+ * as one plan (keeping its values) and recording goes on, so a step with host decisions runs as
+ * a few fused parts (`parts`) with exactly the eager results. Tensors computed in the last part
+ * and neither returned nor listed in `state` are not kept: reading them afterwards throws.
+ */
+import { flatten, getBackend, type Backend, type CompiledKernel, type KernelShortcut } from './backend.js';
+import { settleStorage, Tensor } from './tensor.js';
+import { openRecording, Recording, TracedValues, type HostValues, type RecordedStep } from './trace.js';
+
+/** Which executor ran a compiled step's plan. */
+export type ExecutorKind = 'fused-threaded' | 'fused-sync' | 'fused-encoder' | 'generic';
+
+/** Options of `compile`. */
+export interface CompileOptions {
+  /**
+   * The tensors that outlive a run: parameters, optimizer state. Asked after every recording;
+   * those the step replaced are read back and given their new values. Default: none.
+   */
+  state?: () => Iterable<Tensor>;
+  /**
+   * What a host read of a value computed inside the step does: 'error' throws
+   * `NotCompilableError` naming the op (the default); 'split' runs the part recorded so far
+   * as one plan, keeping its values, and records the rest as the next part — a step with host
+   * decisions (routing bookkeeping, a loss check) then runs as a few fused parts.
+   */
+  hostReads?: 'error' | 'split';
+  /** How many plans (distinct kernel sequences) to keep compiled; the oldest is released first. Default 32. */
+  maxPlans?: number;
+}
+
+/** A compiled plan: runs on the recorded inputs and returns the values of the output steps. */
+interface Plan {
+  executorKind: ExecutorKind;
+  fallbackReason: string | null;
+  execute(inputs: Float32Array[]): Promise<Float32Array[]>;
+  destroy(): void;
+}
+
+/** Compiles `step` (see the file header); `run` it like the function itself. */
+export function compile<Args extends unknown[], Out>(step: (...args: Args) => Out | Promise<Out>, options: CompileOptions = {}): CompiledStep<Args, Out> {
+  return new CompiledStep(step, options);
+}
+
+/** A compiled step: `run` records, compiles on a new kernel sequence, and executes the plans. */
+export class CompiledStep<Args extends unknown[], Out> {
+  private readonly plans = new Map<string, Plan>();
+  private readonly maxPlans: number;
+  private last: Plan | undefined;
+  /** Number of plans compiled so far: stays fixed once every part of the step has run once. */
+  compilations = 0;
+  /** Number of plans the last run executed: 1 unless host reads split it. */
+  parts = 0;
+
+  constructor(
+    private readonly step: (...args: Args) => Out | Promise<Out>,
+    private readonly options: CompileOptions,
+  ) {
+    const maxPlans = options.maxPlans ?? 32;
+    if (!(Number.isInteger(maxPlans) && maxPlans >= 1)) throw new Error(`compile: maxPlans = ${maxPlans} is invalid; allowed: an integer ≥ 1`);
+    if (options.hostReads !== undefined && options.hostReads !== 'error' && options.hostReads !== 'split') {
+      throw new Error(`compile: hostReads = ${String(options.hostReads)} is invalid; allowed: 'error' or 'split'`);
+    }
+    this.maxPlans = maxPlans;
+  }
+
+  /** The executor of the last run's last plan (undefined before the first). */
+  get executorKind(): ExecutorKind | undefined {
+    return this.last?.executorKind;
+  }
+
+  /** Why the last run's last plan is not fused (null when it is, or before the first run). */
+  get fallbackReason(): string | null {
+    return this.last?.fallbackReason ?? null;
+  }
+
+  /**
+   * Runs the step: resolves to what it returns, with the values of the tensors in it (at its
+   * top level, or in a top-level array or object) computed.
+   */
+  async run(...args: Args): Promise<Out> {
+    const state = () => [...(this.options.state?.() ?? [])];
+    // a state tensor still being computed by an eager kernel is awaited now: its array is an input
+    const before = state();
+    await Promise.all(before.map(async (t) => settle(t, await (t.values as HostValues))));
+    const saved = before.map((t) => t.values);
+    this.parts = 0;
+    let recording = new Recording();
+    let close = openRecording(recording);
+    let pending: Promise<void> = Promise.resolve();
+    const split = (): Promise<void> => {
+      const part = recording;
+      close();
+      recording = new Recording();
+      recording.split = split;
+      close = openRecording(recording);
+      const done = pending.then(() => this.execute(part, part.placeholders.map((_, step) => step)));
+      for (const placeholder of part.placeholders) placeholder.materialized = done.then(() => placeholder.values!);
+      pending = done;
+      return done;
+    };
+    if (this.options.hostReads === 'split') recording.split = split;
+    let out: Out;
+    try {
+      out = await this.step(...args);
+    } catch (error) {
+      // a step that cannot be recorded leaves the state tensors it found as it found them
+      before.forEach((t, i) => settle(t, saved[i] as HostValues));
+      throw error;
+    } finally {
+      close();
+    }
+    await pending;
+    const kept = [...outputTensors(out), ...state()].map((t) => t.values).filter((v): v is TracedValues => v instanceof TracedValues && v.recording === recording);
+    await this.execute(recording, [...new Set(kept.map((v) => v.step))]);
+    return out;
+  }
+
+  /** Runs one recording's plan (compiled on first sight of its kernel sequence), keeping `outputs`. */
+  private async execute(recording: Recording, outputs: number[]): Promise<void> {
+    if (outputs.length === 0) return;
+    const backend = getBackend();
+    const key = `${backend.name}:${backend.async}|${recording.signature()}|out ${outputs.join(',')}`;
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = backend.name === 'cpu' ? new GenericPlan(recording.steps, outputs, 'the cpu backend has no fused executor') : new FusedPlan(backend, recording.steps, outputs);
+      this.compilations++;
+      this.plans.set(key, plan);
+      if (this.plans.size > this.maxPlans) {
+        const [oldest, released] = this.plans.entries().next().value as [string, Plan];
+        this.plans.delete(oldest);
+        released.destroy();
+      }
+    }
+    const inputs = await Promise.all(recording.inputs);
+    for (const { input, check } of recording.checks) check(inputs[input]);
+    const results = await plan.execute(inputs);
+    this.last = plan;
+    this.parts++;
+    outputs.forEach((step, i) => (recording.placeholders[step].values = results[i]));
+  }
+
+  /** Releases every compiled plan. */
+  dispose(): void {
+    for (const plan of this.plans.values()) plan.destroy();
+    this.plans.clear();
+  }
+}
+
+function settle(t: Tensor, values: HostValues): void {
+  if (values instanceof Float32Array) settleStorage(t, values);
+}
+
+/** The tensors in a step's result: itself, or those at the top level of an array or object. */
+function outputTensors(out: unknown): Tensor[] {
+  if (out instanceof Tensor) return [out];
+  if (Array.isArray(out)) return out.filter((v): v is Tensor => v instanceof Tensor);
+  if (out && typeof out === 'object') return Object.values(out).filter((v): v is Tensor => v instanceof Tensor);
+  return [];
+}
+
+/** The recorded kernels one after another, outputs kept where later steps read them. */
+class GenericPlan implements Plan {
+  readonly executorKind = 'generic' as const;
+  constructor(
+    private readonly steps: readonly RecordedStep[],
+    private readonly outputSteps: readonly number[],
+    readonly fallbackReason: string,
+  ) {}
+
+  async execute(inputs: Float32Array[]): Promise<Float32Array[]> {
+    const values: Array<Float32Array | undefined> = [];
+    for (const step of this.steps) {
+      const args = await Promise.all(step.bindings.map((b) => ('input' in b ? inputs[b.input] : values[b.step]!)));
+      values.push(await (step.run as CompiledKernel)(...args));
+    }
+    return this.outputSteps.map((s) => values[s]!);
+  }
+
+  destroy(): void {}
+}
+
+/**
+ * One gpu.js pipeline: its trace replays the recorded kernel calls on handles. Where gpu.js's
+ * fused executor declines (its `fallbackReason`), the plan runs generic instead.
+ */
+class FusedPlan implements Plan {
+  executorKind: ExecutorKind = 'generic';
+  fallbackReason: string | null = null;
+  private readonly pipeline: ReturnType<Backend['pipeline']>;
+  private generic: GenericPlan | undefined;
+  private ran = false;
+
+  constructor(
+    backend: Backend,
+    private readonly steps: readonly RecordedStep[],
+    private readonly outputSteps: readonly number[],
+  ) {
+    const inputCount = Math.max(0, ...steps.flatMap((s) => s.bindings.map((b) => ('input' in b ? b.input + 1 : 0))));
+    const orchestrate = function (this: unknown, ...handles: unknown[]): unknown[] {
+      const outs: unknown[] = [];
+      for (const step of steps) {
+        const args = step.bindings.map((b) => ('input' in b ? handles[b.input] : outs[b.step]));
+        outs.push((step.shortcut as KernelShortcut)(...(args as never[])));
+      }
+      return outputSteps.map((s) => outs[s]);
+    };
+    // gpu.js hands the trace one handle per declared parameter
+    Object.defineProperty(orchestrate, 'length', { value: inputCount });
+    this.pipeline = backend.pipeline(orchestrate as never, { flatIntermediates: true, threads: backend.async });
+  }
+
+  async execute(inputs: Float32Array[]): Promise<Float32Array[]> {
+    if (this.generic) return this.generic.execute(inputs);
+    let results: unknown[];
+    try {
+      results = (await this.pipeline(...inputs)) as unknown[];
+    } catch (error) {
+      // gpu.js could not build this plan at all (its first run compiles it): run it unfused
+      if (this.ran) throw error;
+      return this.runGeneric(inputs, error instanceof Error ? error.message : String(error));
+    }
+    // gpu.js's own generic executor hands intermediates on in its shapes, not flat: ours runs
+    if (this.pipeline.executorKind === 'generic') return this.runGeneric(inputs, this.pipeline.fallbackReason ?? 'gpu.js ran the plan unfused');
+    this.ran = true;
+    this.executorKind = this.pipeline.executorKind as ExecutorKind;
+    this.fallbackReason = null;
+    return results.map(flatten);
+  }
+
+  private runGeneric(inputs: Float32Array[], reason: string): Promise<Float32Array[]> {
+    this.generic = new GenericPlan(this.steps, this.outputSteps, reason);
+    this.fallbackReason = reason;
+    void this.pipeline.destroy();
+    return this.generic.execute(inputs);
+  }
+
+  destroy(): void {
+    if (!this.generic) void this.pipeline.destroy();
+  }
+}
