@@ -1,7 +1,8 @@
 /**
  * Command-line flags: a small typed parser. Each command declares its flags (name, type,
- * default, help); unknown flags, missing values and values of the wrong type are errors that
- * say what was wrong and what is allowed.
+ * help); unknown flags, missing or empty values and values of the wrong type are errors that
+ * say what was wrong and what is allowed. Numbers are decimal (`12`, `3e-4`; not `0x10`),
+ * booleans are `--flag`, `--no-flag`, `--flag=true` or `--flag=false`.
  */
 
 /** One flag of a command. */
@@ -34,6 +35,8 @@ function closest(name: string, names: string[]): string | undefined {
   return best && best[1] <= 3 ? best[0] : undefined;
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** Parses `argv` (after the command name) against `specs`. */
 export function parseFlags(command: string, argv: readonly string[], specs: FlagSpecs): FlagValues {
   const values: FlagValues = {};
@@ -49,15 +52,17 @@ export function parseFlags(command: string, argv: readonly string[], specs: Flag
       throw new UsageError(`${command}: unknown option --${name}${hint ? ` (did you mean --${hint}?)` : ''}. See 'pnpm demo ${command} --help'.`);
     }
     if (spec.type === 'boolean') {
+      if (inline !== undefined && (negated || (inline !== 'true' && inline !== 'false'))) {
+        throw new UsageError(`${command}: --${rawName}=${inline} is not a boolean; write --${name}, --no-${name}, --${name}=true or --${name}=false`);
+      }
       values[name] = inline === undefined ? !negated : inline === 'true';
       continue;
     }
     const raw = inline ?? argv[++i];
-    if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${command}: --${name} needs a value (${spec.help})`);
+    if (raw === undefined || raw.startsWith('--') || raw.trim() === '') throw new UsageError(`${command}: --${name} needs a value (${spec.help})`);
     if (spec.type === 'number') {
-      const n = Number(raw);
-      if (!Number.isFinite(n)) throw new UsageError(`${command}: --${name} must be a number, got '${raw}'`);
-      values[name] = n;
+      if (!DECIMAL.test(raw)) throw new UsageError(`${command}: --${name} must be a decimal number (like 12 or 3e-4), got '${raw}'`);
+      values[name] = Number(raw);
     } else {
       if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(`${command}: --${name} '${raw}' is not one of: ${spec.choices.join(', ')}`);
       values[name] = raw;
@@ -66,11 +71,17 @@ export function parseFlags(command: string, argv: readonly string[], specs: Flag
   return values;
 }
 
-/** Help text for a command. */
-export function helpText(command: string, summary: string, specs: FlagSpecs): string {
+/** `model-dim` → `modelDim`: a flag's setting name. */
+export const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Help text for a command; `defaults` (by flag name or its camelCase) adds each flag's default. */
+export function helpText(command: string, summary: string, specs: FlagSpecs, defaults: object = {}): string {
   const rows = Object.entries(specs).map(([name, s]) => {
     const left = `  --${name}${s.type === 'boolean' ? '' : ` <${s.type}>`}`;
-    return `${left.padEnd(30)} ${s.help}${s.choices ? ` (${s.choices.join(' | ')})` : ''}`;
+    const byName = defaults as Record<string, unknown>;
+    const value = byName[name] ?? byName[camel(name)];
+    const shown = value === undefined || value === '' ? '' : ` [default: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}]`;
+    return `${left.padEnd(30)} ${s.help}${s.choices ? ` (${s.choices.join(' | ')})` : ''}${shown}`;
   });
   return `Usage: pnpm demo ${command} [options]\n\n${summary}\n\nOptions:\n${rows.join('\n')}\n`;
 }

@@ -6,46 +6,44 @@
  *   eval       clean and corrupted metrics of a checkpoint
  *   compare    several routers on the same data, seed and budget, as a markdown table
  *   report     an HTML report of a run folder (loss curves, expert load, routing map)
+ *   export     a run's model as a Transformers checkpoint folder (Mixtral / Qwen2-MoE / OLMoE)
  */
-import { UsageError } from './args.js';
+import { spawn } from 'node:child_process';
+import { failure, runCommand } from './main.js';
+import { filterNativeNoise } from './native-noise.js';
 
-const commands: Record<string, { summary: string; run: (argv: readonly string[]) => Promise<void> }> = {
-  pretrain: { summary: 'pre-train a MoE language model or ViT (the default command)', run: async (a) => (await import('./commands/pretrain.js')).pretrain(a) },
-  finetune: { summary: 'fine-tune a checkpoint: SpamAssassin (text) or a second vision task', run: async (a) => (await import('./commands/finetune.js')).finetune(a) },
-  eval: { summary: 'evaluate a checkpoint, clean and under --corrupt kind:severity', run: async (a) => (await import('./commands/evaluate.js')).evaluate(a) },
-  compare: { summary: 'compare routers on the same data, seed and budget (markdown table)', run: async (a) => (await import('./commands/compare.js')).compare(a) },
-  report: { summary: 'write an HTML report of a run folder', run: async (a) => (await import('./commands/report.js')).report(a) },
-};
+/** Marks the child the CLI runs behind its stderr filter. */
+const FILTERED_CHILD = 'SMOE_DEMO_FILTERED';
 
-function usage(): string {
-  return `Usage: pnpm demo <command> [options]\n\nCommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}\n\n'pnpm demo <command> --help' lists a command's options. With no command: pretrain on the embedded default.\n`;
+/** Whether the command may touch WebGPU (the auto backend probes it), so Dawn's stderr lines need filtering. */
+function mayTouchWebGPU(argv: string[]): boolean {
+  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'report' || argv[0] === 'help') return false;
+  const at = argv.findIndex((a) => a === '--backend' || a.startsWith('--backend='));
+  const backend = at < 0 ? process.env.SMOE_BACKEND || 'auto' : argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
+  return backend === 'auto' || backend === 'webgpu';
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(usage());
-    return 0;
-  }
-  const name = first === undefined || first.startsWith('--') ? 'pretrain' : first;
-  const command = commands[name];
-  if (!command) throw new UsageError(`unknown command '${name}'.\n\n${usage()}`);
-  await command.run(first === undefined || first.startsWith('--') ? argv : rest);
-  return 0;
+/** Runs this CLI again as a child whose stderr goes through `filterNativeNoise`; resolves with its exit code. */
+function runFiltered(argv: string[]): Promise<number> {
+  const columns = process.stderr.isTTY ? { SMOE_STDERR_COLUMNS: String(process.stderr.columns || 80) } : {};
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], { stdio: ['inherit', 'inherit', 'pipe'], env: { ...process.env, [FILTERED_CHILD]: '1', ...columns } });
+  // Ctrl-C reaches the child from the terminal; a SIGTERM sent to this process is passed on.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  const copied = filterNativeNoise(child.stderr, process.stderr);
+  return new Promise((resolve) => child.on('close', (code, signal) => void copied.then(() => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)))));
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+const filter = !process.env[FILTERED_CHILD] && !process.env.SMOE_DEBUG && mayTouchWebGPU(argv);
+(filter ? runFiltered(argv) : runCommand(argv)).then(
   (code) => {
     process.exitCode = code; // no process.exit: the process ends by itself (a WebGPU device is released when idle)
   },
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exit(2);
-    }
-    const e = error as Error;
-    process.stderr.write(`error: ${e?.message ?? String(error)}\n`);
-    if (process.env.SMOE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-    process.exit(1);
+    const { code, message } = failure(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (code !== 2 && process.env.SMOE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    process.exit(code);
   },
 );

@@ -4,7 +4,7 @@
  * 28×28 in patches.
  */
 import { byteTokenizer, classificationBatches, imageBatches, lmBatches, mnist, mnistTask, spamAssassin, textCorpus, type CorpusName } from '@smoe/datasets/node';
-import { LanguageModel, SequenceClassifier, VisionTransformer, fineGrainedSizes, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
+import { SequenceClassifier, VisionTransformer, fineGrainedSizes, type DecoderLanguageModelConfig, type LanguageModelBase, type LanguageModelConfig, type MoEConfig, type VisionTransformerConfig } from '@smoe/moe';
 import { UsageError } from './args.js';
 import { noGrad, type Module } from '@smoe/tensor';
 import type { DatasetName, RunSettings } from './settings.js';
@@ -56,9 +56,13 @@ export function taskOf(dataset: DatasetName): 'lm' | 'spam' | 'vision' {
 
 export const tokenizer = byteTokenizer();
 
-/** A decoder LM config from settings. */
-export function languageModelConfig(s: RunSettings): LanguageModelConfig {
-  return { vocab: tokenizer.vocabSize, context: s.context, layers: s.layers, modelDim: s.modelDim, heads: s.heads, ffDim: s.ffDim, moe: moeConfig(s), seed: s.seed };
+/** A decoder LM config from settings: GPT-2 style, or Transformers' Mixtral layout (`architecture: 'mixtral'`). */
+export function languageModelConfig(s: RunSettings): LanguageModelConfig | DecoderLanguageModelConfig {
+  const common = { vocab: tokenizer.vocabSize, context: s.context, layers: s.layers, modelDim: s.modelDim, heads: s.heads, ffDim: s.ffDim, seed: s.seed };
+  if (s.architecture !== 'mixtral') return { ...common, moe: moeConfig(s) };
+  const moe = moeConfig(s);
+  if (moe?.vq) throw new UsageError("--architecture mixtral: the vqmoe preset is not a Transformers layout; use a router strategy or 'dense'");
+  return { ...common, model: 'decoderLanguageModel', moe: moe && { experts: moe.experts, expertDim: s.ffDim, router: moe.router } };
 }
 
 /** A ViT config from settings (MNIST 28×28, 10 classes; 5 for the digit tasks). */
@@ -95,7 +99,7 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
  * reads them and is scored on predicting `tokens`: the robustness setting.
  */
 export async function evaluateLanguageModel(
-  model: LanguageModel,
+  model: LanguageModelBase,
   tokens: Int32Array,
   context: number,
   batch: number,

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,10 +11,22 @@ import { runFinetune, finetuneDefaults } from '../src/commands/finetune.js';
 import { runEvaluation } from '../src/commands/evaluate.js';
 import { buildReport } from '../src/commands/report.js';
 import { parseCorruption } from '../src/corruption.js';
+import { readCheckpoint } from '@smoe/trainer/node';
 
 const root = resolve(__dirname, '../../..');
 function demo(...args: string[]) {
-  return spawnSync(process.execPath, ['--conditions=@smoe/source', '--import', 'tsx', join(root, 'apps/demo/src/cli.ts'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, SMOE_BACKEND: 'cpu' } });
+  return demoWith({ SMOE_BACKEND: 'cpu' }, ...args);
+}
+/** Runs the CLI in a child process (asynchronously, so the test worker stays responsive). */
+function demoWith(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=@smoe/source', '--import', 'tsx', join(root, 'apps/demo/src/cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 // A model small enough to train in seconds on 2 cores.
@@ -26,7 +38,11 @@ describe('flags and settings', () => {
   });
   it('rejects unknown options with a suggestion, and bad values', () => {
     expect(() => parseFlags('pretrain', ['--stpes', '3'], trainingFlags)).toThrow(/unknown option --stpes \(did you mean --steps\?\)/);
-    expect(() => parseFlags('pretrain', ['--steps', 'many'], trainingFlags)).toThrow(/--steps must be a number/);
+    expect(() => parseFlags('pretrain', ['--steps', 'many'], trainingFlags)).toThrow(/--steps must be a decimal number/);
+    expect(() => parseFlags('pretrain', ['--steps', '0x10'], trainingFlags)).toThrow("pretrain: --steps must be a decimal number (like 12 or 3e-4), got '0x10'");
+    expect(() => parseFlags('pretrain', ['--steps='], trainingFlags)).toThrow('pretrain: --steps needs a value (optimizer steps)');
+    expect(() => parseFlags('pretrain', ['--overwrite=yes'], trainingFlags)).toThrow('pretrain: --overwrite=yes is not a boolean; write --overwrite, --no-overwrite, --overwrite=true or --overwrite=false');
+    expect(parseFlags('pretrain', ['--overwrite=false', '--lr', '3e-4'], trainingFlags)).toEqual({ overwrite: false, lr: 3e-4 });
     expect(() => parseFlags('pretrain', ['--dataset', 'wiki'], trainingFlags)).toThrow(/--dataset 'wiki' is not one of/);
     expect(() => parseFlags('pretrain', ['--steps'], trainingFlags)).toThrow(UsageError);
   });
@@ -38,8 +54,20 @@ describe('flags and settings', () => {
     expect([s.steps, s.router, s.layers, s.dataset]).toEqual([7, 'expertChoice', 2, defaultSettings.dataset]);
     writeFileSync(file, JSON.stringify({ stepz: 7 }));
     expect(() => buildSettings({ config: file })).toThrow(/unknown setting 'stepz'/);
-    expect(() => buildSettings({ router: 'nope' })).toThrow(/router = "nope"; allowed: dense, vqmoe, smoe, tokenChoice/);
-    expect(() => buildSettings({ heads: 5 })).toThrow(/heads = 5; allowed: a divisor of modelDim/);
+    expect(() => buildSettings({ router: 'nope' })).toThrow(/router \(--router\) = "nope"; allowed: dense, vqmoe, smoe, tokenChoice/);
+    expect(() => buildSettings({ heads: 5 })).toThrow(/heads \(--heads\) = 5; allowed: a divisor of modelDim/);
+  });
+  it('never changes a warm-up silently: a default too long for the schedule is cut and said, a given one is an error', () => {
+    const lines: string[] = [];
+    const s = buildSettings({ steps: 30 }, defaultSettings, (l) => void lines.push(l));
+    expect(s.warmup).toBe(3);
+    expect(lines).toEqual(['warm-up: 3 steps (a tenth of the 30-step schedule; the default 40 would not fit); set --warmup to choose']);
+    expect(() => buildSettings({ steps: 30, warmup: 40 })).toThrow('invalid setting warmup (--warmup) = 40; allowed: an integer from 0 to 29');
+    expect(buildSettings({ steps: 30, warmup: 20 }).warmup).toBe(20);
+  });
+  it('bounds the model before building it, and prints ranges people read', () => {
+    expect(() => buildSettings({ 'model-dim': 4096, layers: 12 })).toThrow(/the model would have about \d+M parameters .* more than the 100M this demo builds; lower --model-dim/);
+    expect(() => buildSettings({ 'top-k': 0 })).toThrow('invalid setting topK (--top-k) = 0; allowed: a number > 0 and ≤ 8');
   });
   it('maps router settings to MoE configs', () => {
     expect(moeConfig({ ...defaultSettings, router: 'dense' })).toBeNull();
@@ -55,18 +83,19 @@ describe('flags and settings', () => {
 });
 
 describe('the CLI', () => {
-  it('prints help and exits 0', () => {
-    const r = demo('pretrain', '--help');
+  it('prints help and exits 0', async () => {
+    const r = await demo('pretrain', '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--router/);
+    expect(r.stdout).toMatch(/--steps <number> +optimizer steps \[default: 1200\]/);
   });
-  it('exits 2 with a clear message on an unknown command, option or router', () => {
-    expect(demo('pretrian').stderr).toMatch(/unknown command 'pretrian'/);
-    const r = demo('pretrain', '--router', 'magic');
+  it('exits 2 with a clear message on an unknown command, option or router', async () => {
+    expect((await demo('pretrian')).stderr).toMatch(/unknown command 'pretrian'/);
+    const r = await demo('pretrain', '--router', 'magic');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/router = "magic"/);
-    expect(demo('finetune').stderr).toMatch(/--from <checkpoint or run folder> is required/);
-    expect(demo('eval', '--from', '/no/such/run').stderr).toMatch(/no such file or run folder/);
+    expect(r.stderr).toMatch(/router \(--router\) = "magic"/);
+    expect((await demo('finetune')).stderr).toMatch(/--from <checkpoint or run folder> is required/);
+    expect((await demo('eval', '--from', '/no/such/run')).stderr).toMatch(/no such file or run folder/);
   });
 });
 
@@ -83,6 +112,37 @@ describe('end to end (tiny model)', () => {
     expect(existsSync(join(out, 'metrics.jsonl'))).toBe(true);
     await expect(runPretrain({ ...defaultSettings, ...tiny, out }, () => {})).rejects.toThrow(/not empty|overwrite|resume/i);
   });
+
+  it('--steps on resume extends the run with its own schedule: the same as a straight run with --schedule-steps', async () => {
+    const lines: string[] = [];
+    const extended = join(dir, 'extended');
+    await runPretrain({ ...defaultSettings, ...tiny, out: extended }, () => {});
+    await runPretrain({ ...defaultSettings, ...tiny, steps: 6, out: extended, resume: true }, (l) => void lines.push(l));
+    expect(lines[0]).toBe("resume: --steps 6 extends the run from its planned 4 steps; steps past 4 run at the schedule's final rate (0.1·lr)");
+    const straight = join(dir, 'straight');
+    await runPretrain({ ...defaultSettings, ...tiny, steps: 6, scheduleSteps: 4, out: straight }, () => {});
+    const step6 = (out: string) => readCheckpoint(join(out, 'checkpoints', 'step-00000006.safetensors'));
+    const [a, b] = [await step6(extended), await step6(straight)];
+    expect([...a.parameters.keys()]).toEqual([...b.parameters.keys()]);
+    for (const [name, p] of a.parameters) expect(Array.from(p.data), name).toEqual(Array.from(b.parameters.get(name)!.data));
+    expect(JSON.parse(readFileSync(join(extended, 'summary.json'), 'utf8')).settings).toMatchObject({ steps: 6, scheduleSteps: 4, warmup: 0 });
+  });
+
+  it('--no-progress prints plain progress lines, as help says', async () => {
+    const flags = ['--steps', '4', '--batch', '2', '--context', '16', '--layers', '1', '--model-dim', '16', '--heads', '2', '--ff-dim', '16', '--experts', '4', '--eval-every', '2', '--eval-size', '200', '--warmup', '0'];
+    const r = await demo('pretrain', ...flags, '--out', join(dir, 'plain'), '--no-progress');
+    expect(r.status).toBe(0);
+    expect(r.stderr.match(/^train [1-4]\/4 +\d+% loss [\d.]+/gm)?.length).toBe(4);
+    expect(r.stderr).not.toMatch(/\r|█/);
+  }, 120_000);
+
+  it('with SMOE_BACKEND empty (as unset) and the auto backend, says at most one line about WebGPU drivers', async () => {
+    const r = await demoWith({ SMOE_BACKEND: '' }, 'eval', '--from', out, '--eval-size', '300', '--batch', '2');
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/artificially reduced|vkCreateInstance|unknown backend/);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('webgpu:')).length).toBeLessThanOrEqual(1);
+    expect(r.stdout).toMatch(/clean: +\d\.\d+ bits\/char/);
+  }, 120_000);
 
   it('evaluates clean and corrupted, fine-tunes on SpamAssassin, and writes a report', async () => {
     const e = await runEvaluation(out, { split: 'validation', evalSize: 300, batch: 2, corruption: { kind: 'substitution', severity: 5 } });

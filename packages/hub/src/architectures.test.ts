@@ -24,7 +24,7 @@ describe('tensor names and shapes', () => {
   it('reads each layout\'s routing: Mixtral renormalises, Qwen2-MoE and OLMoE follow norm_topk_prob', () => {
     const router = (layout: Layout, overrides = {}) => fromHuggingFaceConfig(tinyConfig(layout, overrides) as HuggingFaceConfig, 'c').config.moe?.router;
     expect(router('mixtral')).toMatchObject({ strategy: 'tokenChoice', topK: 2, weighting: 'softmax', renormalize: true });
-    expect(router('olmoe')).toMatchObject({ renormalize: false, zLossWeight: 0.001, balanceLossWeight: 0.01 });
+    expect(router('olmoe')).toMatchObject({ renormalize: false, zLossWeight: 0.001, balanceLossWeight: 2 * 0.01 }); // Transformers' loss is k × smoe's
     expect(router('qwen2_moe', { norm_topk_prob: true })).toMatchObject({ renormalize: true });
   });
 

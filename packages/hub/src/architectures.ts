@@ -13,8 +13,12 @@
  *   qwen2_moe  q/k/v biases; gated shared expert; norm_topk_prob (default false); dense layers by
  *              decoder_sparse_step / mlp_only_layers (their width intermediate_size)
  *   olmoe      RMSNorm on the q and k projections (q_norm, k_norm); norm_topk_prob (default false)
+ *
+ * The load-balancing loss: Transformers' load_balancing_loss_func is E·Σ_slots Σ_e f_{slot,e}·P_e,
+ * with one routing fraction per top-k slot, which is k times smoe's E·Σ_e f_e·P_e (f over all
+ * pairs, summing to 1); so balanceLossWeight = k · router_aux_loss_coef, both ways.
  */
-import type { DecoderLanguageModelConfig, JsonValue, ResolvedDecoderLanguageModelConfig } from '@smoe/moe';
+import type { DecoderLanguageModelConfig, JsonValue, ResolvedDecoderLanguageModelConfig, RouterConfig } from '@smoe/moe';
 import { isSparseLayer } from '@smoe/moe';
 import { HubError } from './errors.js';
 
@@ -141,7 +145,7 @@ export function fromHuggingFaceConfig(hf: HuggingFaceConfig, where: string): Rea
     moe: {
       experts,
       expertDim: int(layout.expertDimKey),
-      router: { strategy: 'tokenChoice', topK, weighting: 'softmax', renormalize, balanceLossWeight: num('router_aux_loss_coef'), zLossWeight: zLoss },
+      router: { strategy: 'tokenChoice', topK, weighting: 'softmax', renormalize, balanceLossWeight: topK * num('router_aux_loss_coef'), zLossWeight: zLoss },
       sharedExpertDim: architecture === 'qwen2_moe' ? int('shared_expert_intermediate_size') : 0,
       every: architecture === 'qwen2_moe' ? int('decoder_sparse_step') : 1,
       denseLayers: (mlpOnly as number[]).filter((l) => l < layers),
@@ -150,12 +154,17 @@ export function fromHuggingFaceConfig(hf: HuggingFaceConfig, where: string): Rea
   return { architecture, config, notices };
 }
 
+/** Whether a token-choice router's top-k weights sum to 1 ('softmaxTopK' is softmax over the k, the same as renormalising). */
+function renormalizes(router: RouterConfig): boolean {
+  return (router.weighting ?? 'softmaxTopK') === 'softmaxTopK' || router.renormalize === true;
+}
+
 /** The layout a model is written in when none is asked for: the one that holds it exactly with the fewest extra tensors. */
 export function defaultArchitecture(config: ResolvedDecoderLanguageModelConfig): Architecture {
   const moe = config.moe;
   if (config.qkNorm) return 'olmoe';
   if (config.qkvBias || !moe || moe.sharedExpertDim > 0 || moe.every !== 1 || moe.denseLayers.length > 0) return 'qwen2_moe';
-  return moe.router.renormalize === true ? 'mixtral' : 'qwen2_moe';
+  return renormalizes(moe.router) ? 'mixtral' : 'qwen2_moe';
 }
 
 /** Checks that `config` can be written as `architecture` and returns its config.json. */
@@ -169,7 +178,7 @@ export function toHuggingFaceConfig(config: ResolvedDecoderLanguageModelConfig, 
   if (!moe) return refuse('the model has no MoE layers', 'these layouts are MoE models; give the config a moe section');
   const router = moe.router;
   const weighting = router.weighting ?? 'softmaxTopK';
-  const renormalize = weighting === 'softmaxTopK' || router.renormalize === true;
+  const renormalize = renormalizes(router);
   if (router.strategy !== 'tokenChoice' || !['softmax', 'softmaxTopK'].includes(weighting as string) || router.gateBias === true || !Number.isInteger(router.topK ?? 2)) {
     refuse(`the router ${JSON.stringify(router)} is not softmax top-k token choice without a gate bias`, "Transformers' routers are { strategy: 'tokenChoice', weighting: 'softmax', topK: <integer> }; train with that router (a selection rule swapped at evaluation is fine)");
   }
@@ -187,6 +196,7 @@ export function toHuggingFaceConfig(config: ResolvedDecoderLanguageModelConfig, 
   }
   if (architecture !== 'mixtral' && config.headDim * config.heads !== config.modelDim) refuse(`headDim ${config.headDim} × heads ${config.heads} ≠ modelDim ${config.modelDim}, which only Mixtral's config (head_dim) can say`, "save as 'mixtral'");
   const layout = layouts[architecture];
+  const topK = (router.topK as number | undefined) ?? 2;
   const hf: HuggingFaceConfig = {
     architectures: [layout.className],
     model_type: architecture,
@@ -206,8 +216,10 @@ export function toHuggingFaceConfig(config: ResolvedDecoderLanguageModelConfig, 
     initializer_range: 0.02,
     use_cache: true,
     [layout.expertsKey]: moe.experts,
-    num_experts_per_tok: (router.topK as number | undefined) ?? 2,
-    router_aux_loss_coef: (router.balanceLossWeight as number | undefined) ?? 0.01,
+    num_experts_per_tok: topK,
+    router_aux_loss_coef: ((router.balanceLossWeight as number | undefined) ?? 0.01) / topK,
+    // Transformers adds the load-balancing loss to the training loss only with this set; continued training keeps it.
+    output_router_logits: true,
     torch_dtype: 'float32',
   };
   if (architecture === 'mixtral') Object.assign(hf, { head_dim: config.headDim, sliding_window: null });

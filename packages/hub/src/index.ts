@@ -16,3 +16,4 @@ export { openSafetensors, readableDTypes, type ReadableDType, type SafetensorsFi
 export { loadHuggingFace, type LoadedCheckpoint, type LoadOptions } from './load.js';
 export { saveHuggingFace, type SaveOptions, type SavedCheckpoint } from './save.js';
 export { loadTokenizer, type HubTokenizer, type EncodeOptions } from './tokenizer.js';
+export { saveByteTokenizer } from './byte_tokenizer.js';

@@ -38,7 +38,7 @@ describeEachBackend('loadHuggingFace: logits of Transformers\' forward pass', ()
       const { model, architecture, notices } = await loadHuggingFace(dir);
       expect(architecture).toBe(layout);
       expect(notices).toEqual([]);
-      expect(await logitsGap(model, referenceLogits(layout, config, tensors, ids))).toBeLessThan(2e-4);
+      expect(await logitsGap(model, referenceLogits(layout, config, tensors, ids))).toBeLessThan(1e-5);
     });
   }
 
@@ -48,7 +48,7 @@ describeEachBackend('loadHuggingFace: logits of Transformers\' forward pass', ()
     const tensors = writeCheckpoint(dir, 'mixtral', config, { seed: 12 });
     const { model } = await loadHuggingFace(dir);
     expect(model.head).toBeNull();
-    expect(await logitsGap(model, referenceLogits('mixtral', config, tensors, ids.slice(0, 3)))).toBeLessThan(1e-4);
+    expect(await logitsGap(model, referenceLogits('mixtral', config, tensors, ids.slice(0, 3)))).toBeLessThan(1e-5);
   });
 });
 
@@ -64,7 +64,7 @@ describe('loadHuggingFace: storage', () => {
       const tensors = writeCheckpoint(dir, 'qwen2_moe', config, { seed: 13, dtype });
       const { model, notices } = await loadHuggingFace(dir);
       expect(notices).toEqual([expect.stringMatching(new RegExp(`converted \\d+ ${dtype} tensor\\(s\\) to float32`))]);
-      expect(await logitsGap(model, referenceLogits('qwen2_moe', config, tensors, ids))).toBeLessThan(2e-4);
+      expect(await logitsGap(model, referenceLogits('qwen2_moe', config, tensors, ids))).toBeLessThan(1e-5);
     });
   }
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { saveByteTokenizer } from './byte_tokenizer.js';
 import { loadTokenizer } from './tokenizer.js';
 
 /** GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the others to U+0100 onwards, in byte order. */
@@ -52,5 +53,18 @@ describe('loadTokenizer (byte-level BPE)', () => {
 
   it('a folder without tokenizer.json says so', () => {
     expect(() => loadTokenizer(join(dir, 'missing'))).toThrow(/no tokenizer\.json/);
+  });
+});
+
+describe('saveByteTokenizer', () => {
+  it('encodes any text to its UTF-8 bytes, specials after them, and decodes back', () => {
+    const out = join(dir, 'bytes');
+    saveByteTokenizer(out, ['<pad>', '<bos>', '<eos>'], { pad: '<pad>', bos: '<bos>', eos: '<eos>' });
+    const tokenizer = loadTokenizer(out);
+    const text = ' Call me Ishmael.  naïve 東京 🙂\n\t';
+    expect(Array.from(tokenizer.encode(text))).toEqual(Array.from(Buffer.from(text, 'utf8')));
+    expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
+    expect(Array.from(tokenizer.encode('<bos>a'))).toEqual([257, 97]);
+    expect(tokenizer.vocab).toBe(259);
   });
 });

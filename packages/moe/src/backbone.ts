@@ -168,6 +168,22 @@ export interface LossResult {
   routing: Array<{ layer: number; stats: RoutingStats }>;
 }
 
+/**
+ * When a MoE block fails (routers index with what their scores give, and NaN scores give no
+ * valid expert), the error that says why: NaN or ±Infinity in the block's input or parameters.
+ * Runs only on failure, so it costs nothing otherwise.
+ */
+async function nonFiniteRouting(block: TransformerBlock, input: Tensor, layer: number): Promise<Error | undefined> {
+  if (!block.moe) return undefined;
+  const count = async (t: Tensor): Promise<number> => Array.from(await t.data()).reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+  const inInput = await count(input);
+  let inParameters = 0;
+  for (const p of block.parameters()) inParameters += await count(p);
+  if (inInput + inParameters === 0) return undefined;
+  const where = [inInput ? `${inInput} of the block's input values` : '', inParameters ? `${inParameters} of its parameter values` : ''].filter(Boolean).join(' and ');
+  return new Error(`non-finite router scores in layer ${layer}: ${where} are NaN or ±Infinity; check the checkpoint's weights and the learning rate`);
+}
+
 export class Backbone extends RoutedStack {
   readonly config: ResolvedBackboneConfig;
   blocks: TransformerBlock[];
@@ -205,7 +221,13 @@ export class Backbone extends RoutedStack {
     const totalSteps = options.totalSteps ?? this.progress.totalSteps;
     const context: MoEContext = { training: this.training, rng: this.rng, step, totalSteps, tokenIds: options.tokenIds, calibrate: options.calibrate };
     let h = x;
-    for (const block of this.blocks) h = await block.forward(h, context, this.rng);
+    for (const [layer, block] of this.blocks.entries()) {
+      try {
+        h = await block.forward(h, context, this.rng);
+      } catch (error) {
+        throw (await nonFiniteRouting(block, h, layer)) ?? error;
+      }
+    }
     return layerNorm(h, this.finalNormGain, this.finalNormBias);
   }
 }

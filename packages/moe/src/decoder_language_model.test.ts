@@ -91,6 +91,7 @@ describeEachBackend('DecoderLanguageModel', () => {
 
   it('swaps the selection rule (training-free USMoE) and rebuilds from its config', async () => {
     const model = createModel({ ...config, model: 'decoderLanguageModel' }) as DecoderLanguageModel;
+    expect(createModel(model.config).config).toEqual(model.config); // a checkpoint's resolved config rebuilds the model
     model.setSelection({ rule: 'usmoe', topK: 1.5 });
     expect(model.config.moe?.selection).toEqual({ rule: 'usmoe', topK: 1.5 });
     const result = await model.loss({ inputs: ids(1, 6, 5), targets: ids(1, 6, 6), batch: 1, context: 6 });

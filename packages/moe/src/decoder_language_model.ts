@@ -47,6 +47,8 @@ export interface DecoderMoEConfig {
   denseLayers?: number[];
   /** Another selection rule over the trained routers' scores (training-free USMoE). Default null. */
   selection?: SelectionConfig | null;
+  /** Always null: VQMoE layers are not part of this architecture (the field keeps resolved configs rebuildable). */
+  vq?: null;
 }
 
 /** The config of a DecoderLanguageModel (plain JSON). */
@@ -82,18 +84,19 @@ export interface DecoderLanguageModelConfig {
   moe?: DecoderMoEConfig | null;
 }
 
-export type ResolvedDecoderMoEConfig = Required<Omit<DecoderMoEConfig, 'selection'>> & { selection: SelectionConfig | null; vq: null };
+export type ResolvedDecoderMoEConfig = Required<Omit<DecoderMoEConfig, 'selection' | 'vq'>> & { selection: SelectionConfig | null; vq: null };
 export type ResolvedDecoderLanguageModelConfig = Required<Omit<DecoderLanguageModelConfig, 'moe'>> & { moe: ResolvedDecoderMoEConfig | null };
 
 /** Mixtral's router: softmax over all experts, top 2, renormalised. */
 export const softmaxTopKRouter: RouterConfig = { strategy: 'tokenChoice', topK: 2, weighting: 'softmax', renormalize: true };
 
 const modelKeys = ['model', 'vocab', 'context', 'layers', 'modelDim', 'heads', 'kvHeads', 'headDim', 'ffDim', 'normEps', 'ropeBase', 'qkvBias', 'qkNorm', 'tieEmbeddings', 'seed', 'moe'];
-const moeKeys = ['experts', 'expertDim', 'router', 'sharedExpertDim', 'every', 'denseLayers', 'selection'];
+const moeKeys = ['experts', 'expertDim', 'router', 'sharedExpertDim', 'every', 'denseLayers', 'selection', 'vq'];
 
 function resolveMoE(where: string, value: DecoderMoEConfig, layers: number): ResolvedDecoderMoEConfig {
   const m = checkObject(where, 'moe', value) as unknown as DecoderMoEConfig;
   checkKeys(`${where}.moe`, m, moeKeys);
+  if (m.vq !== undefined && m.vq !== null) invalid(where, 'moe.vq', m.vq, 'null (VQMoE layers are not part of this architecture; use LanguageModel)');
   const denseLayers = orDefault(m.denseLayers, []);
   if (!Array.isArray(denseLayers)) invalid(where, 'moe.denseLayers', denseLayers, 'an array of layer indices');
   denseLayers.forEach((l, i) => checkInteger(where, `moe.denseLayers[${i}]`, l, 0, layers - 1));

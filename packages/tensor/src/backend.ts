@@ -131,6 +131,22 @@ export class Backend {
     return compiled;
   }
 
+  /** The gpu.js kernel behind `kernel(key, …)`, as gpu.js returns it; for compiled steps' plans. */
+  shortcut(key: string): KernelShortcut {
+    const k = this.shortcuts.get(key);
+    if (!k) throw new Error(`shortcut: no kernel '${key}' has been compiled on backend '${this.name}'`);
+    return k;
+  }
+
+  /**
+   * A gpu.js pipeline over this backend's kernels (see `gpu.createPipeline`): `fn` is traced
+   * once with handles, and the recorded kernel calls run as one plan.
+   */
+  pipeline(fn: PipelineFunction, settings: IPipelineSettings): IPipelineRunShortcut {
+    this.holdsPipelines = true;
+    return this.gpu.createPipeline(fn, settings);
+  }
+
   /** Counts a webgpu kernel's runs in flight; the last one to settle arms the release timer. */
   private trackIdle(run: CompiledKernel): CompiledKernel {
     return (...args) => {
@@ -170,22 +186,6 @@ export class Backend {
     // and destroyed, with the old instance's kernels and buffers, when its promise settles
     void WebGPUContext.destroy();
     void old.destroy();
-  }
-
-  /** The gpu.js kernel behind `kernel(key, …)`, as gpu.js returns it; for compiled steps' plans. */
-  shortcut(key: string): KernelShortcut {
-    const k = this.shortcuts.get(key);
-    if (!k) throw new Error(`shortcut: no kernel '${key}' has been compiled on backend '${this.name}'`);
-    return k;
-  }
-
-  /**
-   * A gpu.js pipeline over this backend's kernels (see `gpu.createPipeline`): `fn` is traced
-   * once with handles, and the recorded kernel calls run as one plan.
-   */
-  pipeline(fn: PipelineFunction, settings: IPipelineSettings): IPipelineRunShortcut {
-    this.holdsPipelines = true;
-    return this.gpu.createPipeline(fn, settings);
   }
 
   /** Releases every compiled kernel and the gpu.js instance (worker pool, device). */

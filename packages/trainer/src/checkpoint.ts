@@ -13,7 +13,7 @@
  * that differs), parameter names (missing and unexpected) and shapes. Browser-safe: this file
  * turns state into bytes and back; checkpoint-file.ts does the file I/O.
  */
-import { formatShape, Tensor, type Module, type Rng, type RngState } from '@smoe/tensor';
+import { formatShape, Rng, Tensor, type Module, type RngState } from '@smoe/tensor';
 import { firstDifference, toJson } from './json.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { captureRngs, restoreRngs } from './rng-state.js';
@@ -272,10 +272,28 @@ export function applyCheckpoint(checkpoint: DecodedCheckpoint, targets: ApplyTar
     if (absent.length) throw new TrainerError(`${source}: holds no state for random generator(s) ${listNames(absent)} (it has: ${listNames(Object.keys(checkpoint.rng))})`);
   }
 
+  if (restoreGenerators && checkpoint.rng) {
+    for (const [name, state] of Object.entries(checkpoint.rng)) {
+      try {
+        new Rng(state);
+      } catch (error) {
+        throw new TrainerError(`${source}: metadata 'rng' holds an invalid state for generator '${name}' (${(error as Error).message}); the file is corrupted, resume from another checkpoint`, { cause: error });
+      }
+    }
+  }
+
   // The optimizer and the data iterator validate their own state before changing anything, so
   // they go first; the parameters, already checked, cannot fail.
-  if (targets.optimizer && optimizerState) targets.optimizer.restore(optimizerState, params);
-  if (targets.data) targets.data.restore(checkpoint.data);
+  const restoring = (what: string, restore: () => void): void => {
+    try {
+      restore();
+    } catch (error) {
+      if (error instanceof TrainerError && error.message.startsWith(source)) throw error;
+      throw new TrainerError(`${source}: ${what} cannot be restored (${(error as Error).message}); the file is corrupted or from another run`, { cause: error });
+    }
+  };
+  if (targets.optimizer && optimizerState) restoring('the optimizer state', () => targets.optimizer!.restore(optimizerState!, params));
+  if (targets.data) restoring("metadata 'data' (the data iterator position)", () => targets.data!.restore(checkpoint.data));
   model.loadBuffers(Object.fromEntries(checkpoint.buffers));
   for (const [name, p] of params) {
     const saved = checkpoint.parameters.get(name)!;

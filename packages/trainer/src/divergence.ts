@@ -1,7 +1,9 @@
 /**
  * Divergence: a run whose loss stays finite but runs away (a learning rate far too high) is
  * noticed instead of training to the end. The first `window` updates of a run set the
- * reference: their mean loss L₀ and mean gradient norm G₀. After them, update t has diverged when
+ * reference: their mean loss L₀ and mean gradient norm G₀ (while the run is still in them, the
+ * mean of the updates so far, so a rate that blows up at once is caught at once). From the
+ * second update on, update t has diverged when
  *
  *   loss_t > lossFactor · L₀        or        gradNorm_t > gradNormFactor · G₀
  *
@@ -52,19 +54,20 @@ export class DivergenceCheck {
   /** Takes update `step`'s loss and gradient norm; returns why it diverged, or undefined. */
   update(step: number, loss: number, gradNorm: number): string | undefined {
     const c = this.counted;
+    if (c.updates > 0) {
+      const [early, earlyNorm] = [c.lossSum / c.updates, c.gradNormSum / c.updates];
+      const span = `the mean of the run's first ${c.updates} update${c.updates === 1 ? '' : 's'}`;
+      if (early > 0 && loss > this.lossFactor * early) {
+        return `the loss ${format(loss)} at step ${step} is more than ${this.lossFactor}× its early value ${format(early)} (${span})`;
+      }
+      if (earlyNorm > 0 && gradNorm > this.gradNormFactor * earlyNorm) {
+        return `the gradient norm ${format(gradNorm)} at step ${step} is more than ${this.gradNormFactor}× its early value ${format(earlyNorm)} (${span})`;
+      }
+    }
     if (c.updates < this.window) {
       c.updates++;
       c.lossSum += loss;
       c.gradNormSum += gradNorm;
-      return undefined;
-    }
-    const [early, earlyNorm] = [c.lossSum / c.updates, c.gradNormSum / c.updates];
-    const span = `the mean of the run's first ${c.updates} updates`;
-    if (early > 0 && loss > this.lossFactor * early) {
-      return `the loss ${format(loss)} at step ${step} is more than ${this.lossFactor}× its early value ${format(early)} (${span})`;
-    }
-    if (earlyNorm > 0 && gradNorm > this.gradNormFactor * earlyNorm) {
-      return `the gradient norm ${format(gradNorm)} at step ${step} is more than ${this.gradNormFactor}× its early value ${format(earlyNorm)} (${span})`;
     }
     return undefined;
   }

@@ -110,6 +110,8 @@ async function explain(folder: string, error: unknown): Promise<Error> {
 export class FileStorage implements RunStorage {
   readonly location: string;
   private locked = false;
+  /** open() calls not yet closed: the lock is released by the last close(). */
+  private opens = 0;
 
   constructor(folder: string) {
     if (typeof folder !== 'string' || folder.length === 0) throw new TrainerError(`fileStorage: folder = ${JSON.stringify(folder)} is invalid; allowed: a folder path`, { field: 'out', value: folder, allowed: 'a folder path' });
@@ -120,8 +122,13 @@ export class FileStorage implements RunStorage {
     return isAbsolute(name) ? name : join(this.location, name);
   }
 
-  /** Creates the folder, takes the lock and deletes temporary files of dead writers. */
+  /**
+   * Creates the folder, takes the lock and deletes temporary files of dead writers. Opening it
+   * again (a caller that checks the folder before `train()` opens it) only counts: the lock is
+   * released by the last `close()`.
+   */
   async open(log: (line: string) => void): Promise<void> {
+    if (this.opens++ > 0) return;
     try {
       const info = await stat(this.location).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
       if (info && !info.isDirectory()) throw new TrainerError(`train: out = '${this.location}' is a file, not a folder; choose a folder path`, { field: 'out', value: this.location, allowed: 'a folder path' });
@@ -129,6 +136,7 @@ export class FileStorage implements RunStorage {
       await this.lock(log);
       await this.removeStaleTemporaryFiles(log);
     } catch (error) {
+      this.opens = 0;
       throw await explain(this.location, error);
     }
   }
@@ -174,7 +182,8 @@ export class FileStorage implements RunStorage {
   }
 
   async close(): Promise<void> {
-    if (!this.locked) return;
+    this.opens = Math.max(0, this.opens - 1);
+    if (this.opens > 0 || !this.locked) return;
     this.locked = false;
     await rm(this.path(LOCK_FILE), { force: true });
   }

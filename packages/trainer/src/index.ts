@@ -27,6 +27,6 @@ export { RUN_FILES, checkpointName, listCheckpoints, pruneCheckpoints, prepareRu
 
 export { train, TrainingStoppedError, NonFiniteError, DivergenceError, type TrainSummary, type StopReason } from './train.js';
 export { DivergenceCheck, type DivergenceOptions, type DivergenceState } from './divergence.js';
-export { resolveTrainOptions, type TrainOptions, type StepRecord, type ResolvedTrainOptions } from './train-options.js';
+export { resolveTrainOptions, type TrainOptions, type StepRecord, type ResolvedTrainOptions, type ProgressOptions } from './train-options.js';
 export { StepMetrics } from './step-metrics.js';
 export { eagerStep, type TrainStep, type StepInput, type StepOutcome, type UpdatedStep } from './train-step.js';

@@ -8,6 +8,7 @@ import type { OptimizerConfig } from './create-optimizer.js';
 import type { DivergenceOptions } from './divergence.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
 import type { Optimizer } from './optimizer.js';
+import type { ProgressBarOptions } from './progress-bar.js';
 import type { RunStorage } from './run-storage.js';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 import type { MetricValue, TrainableModel } from './types.js';
@@ -80,8 +81,11 @@ export interface TrainOptions<B, M = TrainableModel<B>> {
   logEvery?: number;
   /** Human-readable messages (resume, evaluations, checkpoints). Default: the progress bar's stream (stderr). */
   log?: (line: string) => void;
-  /** Show a progress bar on stderr (plain lines when it is not a terminal). Default true. */
-  progress?: boolean;
+  /**
+   * Show a progress bar on stderr (plain lines when it is not a terminal), or not (false); an
+   * object sets the bar's options (`{ tty: false }`: plain lines even on a terminal). Default true.
+   */
+  progress?: boolean | ProgressOptions;
   /** Called after every step with its metrics. */
   onStep?: (record: StepRecord) => void | Promise<void>;
   /** Tokens in a batch, for tokens/s, when the model's metrics do not report `tokens`. */
@@ -89,6 +93,9 @@ export interface TrainOptions<B, M = TrainableModel<B>> {
   /** Stops training at the next step boundary, saving a checkpoint. */
   signal?: AbortSignal;
 }
+
+/** The progress bar's options that `train()` passes through (it sets `total` itself). */
+export type ProgressOptions = Omit<ProgressBarOptions, 'total'>;
 
 /** Options with defaults filled in. */
 export interface ResolvedTrainOptions {
@@ -99,7 +106,8 @@ export interface ResolvedTrainOptions {
   checkpointEvery: number;
   keepCheckpoints: number;
   logEvery: number;
-  progress: boolean;
+  /** The progress bar's options, or false for none. */
+  progress: ProgressOptions | false;
 }
 
 const KEYS = [
@@ -147,6 +155,7 @@ export function resolveTrainOptions<B, M>(options: TrainOptions<B, M>): Resolved
   if (options.seed !== undefined) checkNumber(where, 'seed', options.seed, -Infinity, Infinity);
   const logEvery = checkInteger(where, 'logEvery', options.logEvery ?? 1, 1);
   for (const field of ['log', 'onStep', 'tokensPerBatch'] as const) checkFunction(field, options[field]);
-  if (options.progress !== undefined && typeof options.progress !== 'boolean') invalid(where, 'progress', options.progress, 'true | false');
-  return { steps, gradientAccumulation, clipNorm, evalEvery, checkpointEvery, keepCheckpoints, logEvery, progress: options.progress ?? true };
+  const progress = options.progress ?? true;
+  if (typeof progress !== 'boolean' && (typeof progress !== 'object' || progress === null)) invalid(where, 'progress', progress, 'true | false | the progress bar\'s options ({ tty, stream, every, … })');
+  return { steps, gradientAccumulation, clipNorm, evalEvery, checkpointEvery, keepCheckpoints, logEvery, progress: progress === true ? {} : progress };
 }

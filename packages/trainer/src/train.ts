@@ -161,7 +161,7 @@ class TrainingRun<B> {
     this.parameters = model.namedParameters();
     if (this.parameters.length === 0) throw new TrainerError('train: the model has no parameters (leaf tensors with requiresGrad)');
     if (typeof model.loss !== 'function') throw new TrainerError('train: the model has no loss(batch) method');
-    this.bar = this.o.progress ? new ProgressBar({ total: this.o.steps }) : undefined;
+    this.bar = this.o.progress ? new ProgressBar({ ...this.o.progress, total: this.o.steps }) : undefined;
     const stream = errorStream();
     this.log = options.log ?? ((line: string) => (this.bar ? this.bar.log(line) : stream.write(`${line}\n`)));
   }

@@ -11,9 +11,9 @@
  */
 import { join } from 'node:path';
 import { LanguageModel, SequenceClassifier, VisionTransformer } from '@smoe/moe';
-import { AdamW, train, warmupCosine } from '@smoe/trainer/node';
+import { AdamW, train, type FileStorage, type Schedule } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
-import { fmt, loadModel, summariseMetrics, useBackend, writeJson } from '../run.js';
+import { claimRunFolder, fmt, learningRateSchedule, loadModel, progressOption, summariseMetrics, useBackend, writeJson } from '../run.js';
 import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';
 import { evaluateClassifier, evaluateVision, spamBatches, visionBatches } from '../tasks.js';
 
@@ -40,12 +40,26 @@ export interface FinetuneResult {
 }
 
 /** Runs fine-tuning from `from` with `settings`. */
-export async function runFinetune(from: string, settings: RunSettings, log: (line: string) => void = (l) => console.log(l)): Promise<FinetuneResult> {
-  const backend = await useBackend(settings.backend);
+export async function runFinetune(from: string, requested: RunSettings, log: (line: string) => void = (l) => console.log(l)): Promise<FinetuneResult> {
+  // Checked before any training: the checkpoint, the schedule, the run folder.
+  const backend = await useBackend(requested.backend);
   const { model: pretrained, path } = await loadModel(from);
+  if (pretrained instanceof LanguageModel && requested.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${requested.dataset}'`);
+  if (pretrained instanceof VisionTransformer && (requested.dataset === 'moby-dick' || requested.dataset === 'sotu')) {
+    throw new UsageError(`finetune: ${path} holds a ViT; fine-tune it on an image set (mnist, digits0to4, digits5to9), not '${requested.dataset}'`);
+  }
+  const { schedule, settings } = learningRateSchedule(requested, log);
+  const out = await claimRunFolder(settings, log);
+  try {
+    return await finetuneIn(out, pretrained, path, backend, settings, schedule, log);
+  } finally {
+    await out.close();
+  }
+}
+
+async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeof loadModel>>['model'], path: string, backend: string, settings: RunSettings, schedule: Schedule, log: (line: string) => void): Promise<FinetuneResult> {
   const optimizer = new AdamW({ lr: settings.lr, weightDecay: settings.weightDecay });
-  const schedule = warmupCosine({ warmup: Math.min(settings.warmup, Math.floor(settings.steps / 10)), total: settings.steps, min: 0.1 });
-  const common = { optimizer, schedule, steps: settings.steps, clipNorm: settings.clipNorm > 0 ? settings.clipNorm : undefined, evalEvery: settings.evalEvery, checkpointEvery: settings.checkpointEvery, out: settings.out, overwrite: settings.overwrite, resume: settings.resume, seed: settings.seed, progress: settings.progress };
+  const common = { optimizer, schedule, steps: settings.steps, clipNorm: settings.clipNorm > 0 ? settings.clipNorm : undefined, evalEvery: settings.evalEvery, checkpointEvery: settings.checkpointEvery, out, overwrite: settings.overwrite, resume: settings.resume, seed: settings.seed, progress: progressOption(settings.progress) };
   const started = performance.now();
   let test: Record<string, number>;
   let regime: string | undefined;
@@ -95,7 +109,7 @@ export async function runFinetune(from: string, settings: RunSettings, log: (lin
 export async function finetune(argv: readonly string[]): Promise<void> {
   const parsed = parseFlags('finetune', argv, flags);
   if (parsed.help) {
-    process.stdout.write(helpText('finetune', summary, flags));
+    process.stdout.write(helpText('finetune', summary, flags, finetuneDefaults));
     return;
   }
   if (typeof parsed.from !== 'string') throw new UsageError("finetune: --from <checkpoint or run folder> is required (e.g. --from runs/pretrain)");

@@ -5,12 +5,12 @@
  * character or accuracy, tokens/s, expert-load balance, the settings).
  */
 import { join } from 'node:path';
-import { LanguageModel, VisionTransformer } from '@smoe/moe';
-import { AdamW, train, warmupCosine } from '@smoe/trainer/node';
+import { VisionTransformer, createModel, type LanguageModelBase } from '@smoe/moe';
+import { AdamW, train, type FileStorage, type Schedule } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError } from '../args.js';
 import { unigramBitsPerToken } from '../baseline.js';
-import { fmt, summariseMetrics, useBackend, writeJson } from '../run.js';
-import { buildSettings, trainingFlags, type RunSettings } from '../settings.js';
+import { claimRunFolder, fmt, learningRateSchedule, progressOption, summariseMetrics, useBackend, writeJson } from '../run.js';
+import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';
 import { corpusTokens, evaluateLanguageModel, evaluateVision, languageModelConfig, lmTrainingData, taskOf, visionBatches, visionConfig } from '../tasks.js';
 
 const summary = 'Pre-trains a sparse MoE model: a decoder LM on text (moby-dick, sotu) or a ViT on images (mnist, digits0to4, digits5to9). With no flags: the embedded default, a small token-choice MoE LM on Moby Dick.';
@@ -31,12 +31,27 @@ export interface PretrainResult {
 }
 
 /** Runs pretraining with `settings` (the compare command calls this too). */
-export async function runPretrain(settings: RunSettings, log: (line: string) => void = (l) => console.log(l)): Promise<PretrainResult> {
-  const task = taskOf(settings.dataset);
+export async function runPretrain(requested: RunSettings, log: (line: string) => void = (l) => console.log(l)): Promise<PretrainResult> {
+  const task = taskOf(requested.dataset);
   if (task === 'spam') throw new UsageError("pretrain: 'spam' is a fine-tuning set; pre-train on moby-dick or sotu, then 'pnpm demo finetune --from <run>'");
+  // Everything that can be wrong is checked before any work: the run folder, the schedule, the evaluation size.
+  const { schedule, settings } = learningRateSchedule(requested, log);
+  const valTokens = task === 'lm' ? corpusTokens(settings.dataset, 'validation', settings.evalSize) : undefined;
+  if (valTokens && valTokens.length < settings.context * settings.batch + 1) {
+    throw new UsageError(`pretrain: --eval-size ${settings.evalSize} gives ${valTokens.length} validation tokens, fewer than one batch of --batch ${settings.batch} × --context ${settings.context} (+1); raise --eval-size (0: all) or lower --batch`);
+  }
+  const out = await claimRunFolder(settings, log);
+  try {
+    return await pretrainIn(out, settings, schedule, valTokens, log);
+  } finally {
+    await out.close();
+  }
+}
+
+async function pretrainIn(out: FileStorage, settings: RunSettings, schedule: Schedule, valTokens: Int32Array | undefined, log: (line: string) => void): Promise<PretrainResult> {
+  const task = taskOf(settings.dataset);
   const backend = await useBackend(settings.backend);
   const optimizer = new AdamW({ lr: settings.lr, weightDecay: settings.weightDecay });
-  const schedule = warmupCosine({ warmup: Math.min(settings.warmup, Math.floor(settings.steps / 10)), total: settings.steps, min: 0.1 });
   const common = {
     optimizer,
     schedule,
@@ -44,23 +59,22 @@ export async function runPretrain(settings: RunSettings, log: (line: string) => 
     clipNorm: settings.clipNorm > 0 ? settings.clipNorm : undefined,
     evalEvery: settings.evalEvery,
     checkpointEvery: settings.checkpointEvery,
-    out: settings.out,
+    out,
     overwrite: settings.overwrite,
     resume: settings.resume,
     seed: settings.seed,
-    progress: settings.progress,
+    progress: progressOption(settings.progress),
   };
   const started = performance.now();
   let validation: Record<string, number>;
   let baseline: Record<string, number> | undefined;
   let parameters: number;
   let checkpoint: string | undefined;
-  if (task === 'lm') {
-    const model = new LanguageModel(languageModelConfig(settings));
+  if (valTokens) {
+    const model = createModel(languageModelConfig(settings)) as LanguageModelBase;
     parameters = model.parameterCount();
-    const valTokens = corpusTokens(settings.dataset, 'validation', settings.evalSize);
     log(`pretrain: ${settings.dataset}, router ${settings.router}, ${parameters} parameters, backend ${backend}, ${settings.steps} steps of ${settings.batch}×${settings.context} tokens`);
-    const evaluate = async (m: LanguageModel) => {
+    const evaluate = async (m: LanguageModelBase) => {
       const r = await evaluateLanguageModel(m, valTokens, settings.context, settings.batch);
       return { loss: r.loss, bitsPerCharacter: r.bitsPerCharacter };
     };
@@ -100,7 +114,7 @@ export async function runPretrain(settings: RunSettings, log: (line: string) => 
 export async function pretrain(argv: readonly string[]): Promise<void> {
   const flags = parseFlags('pretrain', argv, trainingFlags);
   if (flags.help) {
-    process.stdout.write(helpText('pretrain', summary, trainingFlags));
+    process.stdout.write(helpText('pretrain', summary, trainingFlags, defaultSettings));
     return;
   }
   const r = await runPretrain(buildSettings(flags));
