@@ -13,7 +13,8 @@
  *                released when no kernel has been in flight for `idleReleaseMs`, and when the
  *                backend is replaced, and acquired again on the next kernel: in Node a live
  *                Dawn device keeps the process running (and busy), so a script that used WebGPU
- *                could never end by itself otherwise.
+ *                could never end by itself otherwise. Once a compiled step's pipeline holds the
+ *                backend's kernels, the device stays until the backend is replaced.
  *
  * The user-facing contract is the same on all of them: ops return tensors at once, and reading
  * values (`await t.data()`) is the one awaited step.
@@ -63,6 +64,8 @@ export class Backend {
   private readonly shortcuts = new Map<string, KernelShortcut>();
   private readonly idleReleaseMs: number;
   private inFlight = 0;
+  /** A compiled step's pipeline holds this instance's kernels: the device then stays until destroy(). */
+  private holdsPipelines = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(name: BackendName, options: BackendOptions = {}) {
@@ -140,6 +143,7 @@ export class Backend {
    * once with handles, and the recorded kernel calls run as one plan.
    */
   pipeline(fn: PipelineFunction, settings: IPipelineSettings): IPipelineRunShortcut {
+    this.holdsPipelines = true;
     return this.gpu.createPipeline(fn, settings);
   }
 
@@ -173,7 +177,7 @@ export class Backend {
 
   /** webgpu: drops the compiled kernels and destroys the shared device; the next kernel acquires a fresh one. */
   private releaseDevice(): void {
-    if (this.inFlight > 0) return;
+    if (this.inFlight > 0 || this.holdsPipelines) return;
     const old = this.gpu;
     this.kernels.clear();
     this.shortcuts.clear();
