@@ -53,9 +53,8 @@ function writeForm(settings: WebSettings): void {
 function fromQuery(): WebSettings {
   const query = new URLSearchParams(location.search);
   const given: Record<string, unknown> = { ...defaultSettings };
-  if (!crossOriginIsolated) given.backend = 'webasm';
-  else given.backend = 'webasmThreads';
-  for (const [key, value] of query) given[key] = key === 'steps' || key === 'seed' ? Number(value) : value;
+  given.backend = crossOriginIsolated ? 'webasmThreads' : 'webasm';
+  for (const [key, value] of query) if (key !== 'autostart') given[key] = key === 'steps' || key === 'seed' ? Number(value) : value;
   return validateSettings(given);
 }
 

@@ -31,12 +31,14 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** Builds the site into a temporary folder, serves it, and launches Chromium with a fresh profile (its --user-data-dir). */
+/** Builds the site (and the kernel check page) into a temporary folder, serves it, and launches Chromium with a fresh profile (its --user-data-dir). */
 export async function openBuiltSite(): Promise<Site> {
   const executablePath = chromiumPath();
   const outDir = await mkdtemp(join(tmpdir(), 'smoe-web-dist-'));
   const profile = await mkdtemp(join(tmpdir(), 'smoe-web-profile-'));
-  await build({ root: webRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // the site, plus the test-only kernel check page (test/kernel-check.html) built by the same config
+  const input = { index: join(webRoot, 'index.html'), kernelCheck: join(webRoot, 'test', 'kernel-check.html') };
+  await build({ root: webRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input } } });
   const server: PreviewServer = await preview({ root: webRoot, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a local address');

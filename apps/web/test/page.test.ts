@@ -24,6 +24,15 @@ describe('the page in headless Chromium', () => {
   }, 300_000);
   afterAll(async () => site?.close());
 
+  it("runs the fast webasm kernels: the bundled gpu.js emits smoe's vector and splat loads", async () => {
+    const page = await site.context.newPage();
+    await page.goto(`${site.url}test/kernel-check.html`);
+    await page.waitForSelector('body[data-state=done], body[data-state=error]', { state: 'attached', timeout: 60_000 });
+    const report = JSON.parse((await page.getAttribute('body', 'data-report')) ?? '{}') as Record<string, unknown>;
+    expect(report).toMatchObject({ vectorLoad: true, splatLoad: true });
+    await page.close();
+  }, 120_000);
+
   it('trains on webasm, draws the charts and the routing map, samples, and downloads a loadable checkpoint', async () => {
     const page = await site.context.newPage();
     const errors: string[] = [];
