@@ -9,7 +9,7 @@ import { byteTokenizer, createRng, lmBatches, mobyDick, type BatchIterator, type
 import { LanguageModel } from '@smoe/moe';
 import { topExpert } from '@smoe/routers';
 import { noGrad, setBackend, type Tensor } from '@smoe/tensor';
-import { AdamW, clipGradNorm, encodeCheckpoint, warmupCosine, type Schedule } from './trainer.js';
+import { AdamW, eagerStep, encodeCheckpoint, warmupCosine, type Schedule } from '@smoe/trainer';
 import { modelConfig, modelSizes, type BackendChoice, type WebSettings } from './settings.js';
 
 export const tokenizer = byteTokenizer();
@@ -41,6 +41,7 @@ export async function useBackend(choice: BackendChoice): Promise<string> {
   return `${backend.name}${backend.name === 'webasm' ? (backend.async ? ', threads' : ', one thread') : ''}`;
 }
 
+/** A run: the model, AdamW at the size's learning rate, warm-up (a tenth of the steps, at most 40) then cosine decay to a tenth, and random Moby Dick windows. */
 export class TrainingRun {
   readonly model: LanguageModel;
   readonly steps: number;
@@ -63,28 +64,25 @@ export class TrainingRun {
     this.parameters = [...this.model.namedParameters()];
   }
 
-  /** One optimizer step on the next batch. */
+  /** One optimizer step on the next batch (@smoe/trainer's `eagerStep`: loss, backward, clip at 1, AdamW). */
   async trainStep(): Promise<StepRecord> {
     const started = performance.now();
     const batch = this.data.next().value as LmBatch;
     this.model.setProgress(this.step, this.steps);
-    this.model.zeroGrad();
-    const { loss, metrics } = await this.model.loss(batch);
-    loss.backward();
-    const value = await loss.item();
-    if (!Number.isFinite(value)) throw new Error(`training diverged: the loss is ${value} at step ${this.step + 1}; try a smaller model or another seed`);
-    await clipGradNorm(this.parameters.map(([, p]) => p), 1);
     const lr = this.optimizer.lr * this.schedule.factor(this.step + 1);
-    this.optimizer.step(this.parameters, lr);
-    this.model.zeroGrad();
+    const outcome = await eagerStep({ model: this.model, batches: [batch], optimizer: this.optimizer, parameters: this.parameters, lr, clipNorm: 1 });
+    if (outcome.status !== 'updated') {
+      throw new Error(`training diverged at step ${this.step + 1}: the ${outcome.status === 'non-finite-loss' ? `loss is ${outcome.loss}` : `gradient norm is ${outcome.gradNorm}`}; try a smaller model or another seed`);
+    }
     this.step++;
+    const metrics = outcome.metrics.mean();
     const load = this.model.body.moeLayers().map(({ layer }) => {
       const shares: number[] = [];
       for (let expert = 0; typeof metrics[`layer${layer}.load.${expert}`] === 'number'; expert++) shares.push(metrics[`layer${layer}.load.${expert}`] as number);
       return shares;
     });
     const seconds = (performance.now() - started) / 1000;
-    return { step: this.step, loss: value, bitsPerByte: (metrics.taskLoss as number) / Math.LN2, lr, tokensPerSecond: this.tokensPerStep / seconds, load };
+    return { step: this.step, loss: outcome.loss, bitsPerByte: (metrics.taskLoss as number) / Math.LN2, lr, tokensPerSecond: this.tokensPerStep / seconds, load };
   }
 
   /** The top-1 expert of every character of `text` (cut to the context), per MoE layer, in evaluation mode. */

@@ -1,6 +1,6 @@
 /**
  * The built site in headless Chromium, as a visitor uses it: pick token choice, the tiny model
- * and single-threaded webasm, train a few steps, and check what the page promises — the loss
+ * and single-threaded webasm, train, press Stop after a few steps, and check what the page promises — the loss
  * falls from the uniform guess ln 259, the three charts are drawn, the routing map colours
  * every character of the sample, sampling gives text, and the downloaded checkpoint is one
  * `pnpm demo eval --from` loads (read with the project's own safetensors reader and applied
@@ -15,6 +15,7 @@ import { applyCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT } from '@smoe/trai
 import { modelSizes } from '../src/settings.js';
 import { openBuiltSite, webRoot, type Site } from './browser.js';
 
+/** Steps before pressing Stop (the run is set to 40; the routing map first shows at step 10). */
 const STEPS = 12;
 
 describe('the page in headless Chromium', () => {
@@ -49,12 +50,19 @@ describe('the page in headless Chromium', () => {
     await page.selectOption('select[name=router]', 'tokenChoice');
     await page.selectOption('select[name=size]', 'tiny');
     await page.selectOption('select[name=backend]', 'webasm');
-    await page.fill('input[name=steps]', String(STEPS));
+    await page.fill('input[name=steps]', '40'); // warm-up of 4 steps (a tenth), so 12 steps learn at full rate
     await page.click('#train');
-    await page.waitForSelector('body[data-state=done], body[data-state=error]', { timeout: 180_000 });
+    await page.waitForFunction((steps) => (document.getElementById('progress') as HTMLProgressElement).value >= steps || document.body.dataset.state === 'error', STEPS, { timeout: 180_000 });
+    await page.click('#stop');
+    await page.waitForSelector('body[data-state=done], body[data-state=error]', { timeout: 60_000 });
     const status = await page.$eval('#status', (e): Record<string, string | undefined> => ({ ...(e as HTMLElement).dataset, text: e.textContent ?? '' }));
     expect(await page.getAttribute('body', 'data-state'), status.text).toBe('done');
     expect(status.backend).toBe('webasm, one thread');
+    // Stop lands within a step: the run ends where the progress bar stands
+    const stoppedAt = await page.$eval('#progress', (e) => (e as HTMLProgressElement).value);
+    expect(stoppedAt).toBeGreaterThanOrEqual(STEPS);
+    expect(stoppedAt).toBeLessThan(STEPS + 3);
+    expect(status.text).toMatch(new RegExp(`^Stopped after ${stoppedAt} steps`));
 
     // A fresh model predicts about uniformly over its 259 ids; training must beat that clearly.
     const first = Number(status.firstLoss);
@@ -62,7 +70,6 @@ describe('the page in headless Chromium', () => {
     expect(first).toBeGreaterThan(Math.log(259) - 0.3);
     expect(last).toBeLessThan(first - 0.5);
     expect(Number(status.tokensPerSecond)).toBeGreaterThan(0);
-    expect(await page.$eval('#progress', (e) => (e as HTMLProgressElement).value)).toBe(STEPS);
 
     // Every chart canvas has been drawn on (Chart.js draws titles, axes and data).
     const inked = await page.$$eval('canvas', (canvases) =>
@@ -96,10 +103,10 @@ describe('the page in headless Chromium', () => {
     expect(new TextEncoder().encode(sample).length).toBeGreaterThanOrEqual(38); // 40 bytes; an invalid UTF-8 tail decodes shorter
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-    expect(download.suggestedFilename()).toBe(`smoe-tokenChoice-tiny-step${STEPS}.safetensors`);
+    expect(download.suggestedFilename()).toBe(`smoe-tokenChoice-tiny-step${stoppedAt}.safetensors`);
     const checkpoint = decodeCheckpoint(new Uint8Array(await readFile((await download.path())!)), download.suggestedFilename());
     expect(checkpoint.metadata.format).toBe(CHECKPOINT_FORMAT);
-    expect(checkpoint.step).toBe(STEPS);
+    expect(checkpoint.step).toBe(stoppedAt);
     const model = createModel(checkpoint.modelConfig as ModelConfig);
     applyCheckpoint(checkpoint, { model, rngs: false }, download.suggestedFilename());
 
