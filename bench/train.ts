@@ -20,7 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { byteTokenizer, lmBatches, textCorpus, type LmBatch } from '@smoe/datasets';
+import { byteTokenizer, lmBatches, textCorpus, type LmBatch } from '@smoe/datasets/node';
 import { LanguageModel, type LanguageModelConfig } from '@smoe/moe';
 import * as tensorModule from '@smoe/tensor';
 import type { Tensor } from '@smoe/tensor';
