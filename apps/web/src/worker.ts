@@ -37,6 +37,8 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
     if (run.step % ROUTING_EVERY === 0 || run.step === run.steps) post({ type: 'routing', step: run.step, map: await run.routingMap(sampleText) });
     await nextTask();
   }
+  // a stopped run ends with the map of the model it leaves
+  if (run.step % ROUTING_EVERY !== 0 && run.step !== run.steps) post({ type: 'routing', step: run.step, map: await run.routingMap(sampleText) });
   const seconds = (performance.now() - started) / 1000;
   post({ type: 'done', reason: stopping ? 'stopped' : 'finished', step: run.step, seconds, tokensPerSecond: (run.step * run.tokensPerStep) / seconds });
 }

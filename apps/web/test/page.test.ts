@@ -95,6 +95,7 @@ describe('the page in headless Chromium', () => {
       }
     }
     expect(await page.$$eval('#routing-map .legend span', (spans) => spans.length)).toBe(experts);
+    expect(await page.$eval('#routing-map p', (e) => e.textContent)).toMatch(new RegExp(`^After step ${stoppedAt}:`));
 
     await page.fill('input[name=length]', '40');
     await page.click('#sample');
