@@ -241,7 +241,7 @@ it('flags and configs: refused before any work, naming the flag, what was wrong 
   await attempt('eval --batch 0', evalRun('--batch', '0'), usage(/eval: --batch 0 is invalid; allowed: an integer ≥ 1/));
   await attempt('eval --eval-size -5', evalRun('--eval-size', '-5'), usage(/eval: --eval-size -5 is invalid; allowed: an integer ≥ 0/));
   await attempt('eval --corrupt blur:9 on text', evalRun('--corrupt', 'blur:9'), usage(/unknown text corruption 'blur'|severity/));
-  await attempt('eval without --from', ['eval'], usage(/--from <checkpoint or run folder> is required/));
+  await attempt('eval without --from', ['eval'], usage(/--from <checkpoint or run folder> or --from-hf <Transformers folder> is required/));
   await attempt('finetune --from a language model --dataset mnist', ['finetune', '--from', run, '--dataset', 'mnist', '--out', out, ...tiny], usage(/a language model fine-tunes on 'spam', not 'mnist'/));
   await attempt('an unknown command', ['pretrian'], usage(/unknown command 'pretrian'/));
   expect(wrongSince(start)).toEqual([]);

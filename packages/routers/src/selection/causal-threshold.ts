@@ -102,3 +102,10 @@ export function rowTopPairs(scores: Float32Array, tokens: number, experts: numbe
   }
   return { token, expert, position };
 }
+
+/** Throws when router scores read to the host hold NaN or ±Infinity (the layer says which layer and why). */
+export function assertFiniteScores(where: string, scores: Float32Array): void {
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i])) throw new Error(`${where}: non-finite router scores (${scores[i]} at position ${i})`);
+  }
+}
