@@ -18,9 +18,14 @@ import { validateSettings, type DatasetName, type RunSettings } from './settings
 import { classificationScores, corpusTokens, evaluateClassifier, evaluateLanguageModel, tokenizer } from './tasks.js';
 import { parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
 
+/** A cell id as a file name (the swap rows' ids hold no path separators, but a user's router name may). */
+function fileName(id: string): string {
+  return id.replace(/[^A-Za-z0-9@._-]+/g, '_');
+}
+
 /** Where a cell's result is kept. */
 export function cellResultPath(dir: string, id: string): string {
-  return join(dir, 'cells', `${id.replace(/[^A-Za-z0-9@._-]+/g, '_')}.json`);
+  return join(dir, 'cells', `${fileName(id)}.json`);
 }
 
 /** The result of a done cell, or undefined. */
@@ -36,7 +41,7 @@ export function readCellResult(dir: string, id: string): CellResult | undefined 
 
 /** The run folder of a cell that trains. */
 function runFolder(dir: string, id: string): string {
-  return join(dir, 'runs', id.replace(/[^A-Za-z0-9@._-]+/g, '_'));
+  return join(dir, 'runs', fileName(id));
 }
 
 /** Settings of a training row: 'dense' is one FFN of width k·ffDim (the active parameters of top-k); 'router@k' sets k. */

@@ -84,10 +84,9 @@ export async function runEvaluation(from: string, options: { dataset?: DatasetNa
     return { checkpoint: path, dataset, split: options.split, clean, corrupted, corruption: c };
   }
   if (model instanceof SequenceClassifier) {
-    const settings = s;
-    const clean = await evaluateClassifier(model, options.split, settings, s.evalSize);
+    const clean = await evaluateClassifier(model, options.split, s, s.evalSize);
     const corrupted = c
-      ? await evaluateClassifier(model, options.split, settings, s.evalSize, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), c, seed + i)))
+      ? await evaluateClassifier(model, options.split, s, s.evalSize, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), c, seed + i)))
       : undefined;
     return { checkpoint: path, dataset: 'spam', split: options.split, clean, corrupted, corruption: c };
   }

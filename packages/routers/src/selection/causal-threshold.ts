@@ -62,6 +62,18 @@ export class CausalThreshold {
     this.values = Float32Array.from(values);
   }
 
+  /**
+   * The causal plan of host scores [tokens, experts] (row-major), after checking they are finite:
+   * the pairs that reach their threshold, or before the first update each token's `fallbackTopK`
+   * best pairs; `calibrated` says which.
+   */
+  route(where: string, scores: Float32Array, tokens: number, experts: number, fallbackTopK: number): KeptPairs & { calibrated: boolean } {
+    assertFiniteScores(where, scores);
+    const calibrated = this.values !== null;
+    const k = Math.min(experts, Math.max(1, Math.round(fallbackTopK)));
+    return { ...(calibrated ? this.keep(scores, tokens, experts) : rowTopPairs(scores, tokens, experts, k)), calibrated };
+  }
+
   /** Pairs whose score reaches the threshold of their expert: scores [tokens, experts], row-major. */
   keep(scores: Float32Array, tokens: number, experts: number): KeptPairs {
     const tau = this.values;

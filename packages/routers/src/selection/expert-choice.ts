@@ -21,7 +21,7 @@ import { permute, reshape, softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
 import { checkKeys, defaultTo, integerIn, numberIn } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
-import { CausalThreshold, assertFiniteScores, defaultThresholdMomentum, rowTopPairs, type KeptPairs } from './causal-threshold.js';
+import { CausalThreshold, defaultThresholdMomentum, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
 
 /** Options of expert choice. */
@@ -101,9 +101,7 @@ export async function expertChoiceSelect(scores: Tensor, options: ExpertChoiceOp
   }
   if (!threshold) throw new Error('expertChoice: the causal form keeps per-expert thresholds between batches; route through an ExpertChoiceSelection rule (or a router), not the bare function');
   const p = (await probabilities.data()) as Float32Array;
-  assertFiniteScores('expertChoice', p);
-  const calibrated = threshold.values !== null;
-  const kept = calibrated ? threshold.keep(p, tokens, experts) : rowTopPairs(p, tokens, experts, Math.min(experts, Math.max(1, Math.round(o.topK))));
+  const { calibrated, ...kept } = threshold.route('expertChoice', p, tokens, experts, o.topK);
   const stats: Record<string, number> = { causal: 1, calibrated: calibrated ? 1 : 0 };
   if (context.training || context.calibrate) {
     const chosen = await chooseBySequence(probabilities, o, groupSize);

@@ -26,7 +26,7 @@ import { add, mul, reshape, sigmoid, softmax, topk, type Tensor } from '@smoe/te
 import { buildPlan, renormalizeOverSelection } from '../build-plan.js';
 import { bool, checkKeys, defaultTo, numberIn } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
-import { CausalThreshold, assertFiniteScores, defaultThresholdMomentum, rowTopPairs, type KeptPairs } from './causal-threshold.js';
+import { CausalThreshold, defaultThresholdMomentum, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
 
 /** Options of USMoE. */
@@ -111,9 +111,8 @@ export async function usmoeSelect(scores: Tensor, options: UsmoeOptions = {}, co
   } else {
     if (!threshold) throw new Error('usmoe: the causal form keeps a threshold between batches; route through a UsmoeSelection rule (or a router), not the bare function');
     const f = (await unified.data()) as Float32Array;
-    assertFiniteScores('usmoe', f);
-    const calibrated = threshold.values !== null;
-    kept = calibrated ? threshold.keep(f, tokens, experts) : rowTopPairs(f, tokens, experts, Math.min(experts, Math.max(1, Math.round(o.topK))));
+    const { calibrated, ...pairs } = threshold.route('usmoe', f, tokens, experts, o.topK);
+    kept = pairs;
     if (context.training || context.calibrate) threshold.update(Float32Array.of((await chooseBySequence(unified, budget, groupSize)).threshold));
     Object.assign(stats, { causal: 1, calibrated: calibrated ? 1 : 0 });
   }
