@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createModel, type Model, type ModelConfig } from '@smoe/moe';
+import { createModel, type DecoderLanguageModel, type Model, type ModelConfig } from '@smoe/moe';
+import { loadHuggingFace, loadTokenizer, type Architecture, type HubTokenizer } from '@smoe/hub';
 import { setBackend } from '@smoe/tensor/node';
 import { applyCheckpoint, fileStorage, listCheckpoints, prepareRunFolder, readCheckpoint, readMetrics, RUN_FILES, TrainerError, warmupCosine, writeFileAtomic, type DecodedCheckpoint, type FileStorage, type ProgressOptions, type Schedule } from '@smoe/trainer/node';
 import { UsageError } from './args.js';
@@ -43,6 +44,14 @@ export function parametersAtLeast(config: unknown): number {
   const moeLayers = moe ? Math.floor(layers / Math.max(1, n(moe.every) || 1)) : 0;
   const experts = moe ? n(moe.experts) * 2 * dim * n(moe.expertDim ?? body.ffDim) : 0;
   return layers * (4 * dim * dim + 2 * dim) + (n(body.vocab) + n(body.context)) * dim + moeLayers * experts;
+}
+
+/** Loads a Transformers folder (Mixtral / Qwen2-MoE / OLMoE) with its own tokenizer, which must fit the model's embedding. */
+export async function loadHuggingFaceFolder(dir: string, command: string): Promise<{ model: DecoderLanguageModel; architecture: Architecture; tokenizer: HubTokenizer }> {
+  const { model, architecture } = await loadHuggingFace(dir, { onNotice: (message) => console.error(`note: ${message}`) });
+  const tokenizer = loadTokenizer(dir);
+  if (tokenizer.vocab > model.config.vocab) throw new UsageError(`${command} --from-hf ${dir}: tokenizer.json has ${tokenizer.vocab} tokens, the model's embedding only ${model.config.vocab}`);
+  return { model, architecture, tokenizer };
 }
 
 /** Rebuilds the model a checkpoint was written for and loads its weights and router state. */

@@ -128,10 +128,11 @@ export async function evaluateLanguageModel(
   return { loss, bitsPerCharacter: loss / Math.LN2, tokens: count, routing };
 }
 
-/** SpamAssassin as byte ids, truncated to `maxLength`. */
-export function spamData(split: 'train' | 'validation' | 'test', maxLength: number) {
+/** SpamAssassin as token ids (byte ids unless `encode` is another tokenizer's), truncated to `maxLength`. */
+export function spamData(split: 'train' | 'validation' | 'test', maxLength: number, encode: (text: string) => Int32Array = (text) => tokenizer.encode(text)) {
   const set = spamAssassin(split, { stripHeaders: true });
-  const ids = set.texts.map((t) => tokenizer.encode(t.slice(0, maxLength * 4)).slice(0, maxLength));
+  // 16 characters per token is ample for bytes and for the BPE vocabularies of LLMs
+  const ids = set.texts.map((t) => encode(t.slice(0, maxLength * 16)).slice(0, maxLength));
   return { ids, labels: set.labels, classNames: set.classNames };
 }
 

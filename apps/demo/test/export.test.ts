@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHuggingFace, saveByteTokenizer, saveHuggingFace } from '@smoe/hub';
-import { DecoderLanguageModel } from '@smoe/moe';
+import { DecoderLanguageModel, SequenceClassifier } from '@smoe/moe';
 import { setBackend } from '@smoe/tensor';
 import { defaultSettings } from '../src/settings.js';
 import { runPretrain } from '../src/commands/pretrain.js';
 import { runEvaluation, runHuggingFaceEvaluation } from '../src/commands/evaluate.js';
+import { finetuneDefaults, runFinetune } from '../src/commands/finetune.js';
 import { runExport } from '../src/commands/export.js';
+import { openEmbeddingSource, runEmbeddingStudy } from '../src/commands/embed.js';
 import { loadModel } from '../src/run.js';
 
 const root = resolve(__dirname, '../../..');
@@ -54,6 +56,18 @@ describe('export --hf and eval --from-hf', () => {
     expect(swapped.clean.loss).not.toBe(fromHf.clean.loss);
   });
 
+  it('fine-tunes the Mixtral-layout run on SpamAssassin; its checkpoint scores what the run reported', async () => {
+    const fine = join(dir, 'fine');
+    const f = await runFinetune(run, { ...finetuneDefaults, ...tiny, context: 32, out: fine, evalSize: 8 }, () => {});
+    expect(f.test.examples).toBe(605); // every test message
+    const { model } = await loadModel(fine);
+    expect(model).toBeInstanceOf(SequenceClassifier);
+    expect((model as SequenceClassifier).body).toBeInstanceOf(DecoderLanguageModel);
+    const again = await runEvaluation(fine, { split: 'test', evalSize: 0 });
+    expect(again.clean.accuracy).toBeCloseTo(f.test.accuracy, 10);
+    expect(again.clean.f1).toBeCloseTo(f.test.f1, 10);
+  });
+
   it('scores Qwen2-MoE and OLMoE folders too, with the USMoE swap', async () => {
     const layouts = {
       qwen2_moe: { qkvBias: true, ffDim: 24, moe: { experts: 4, expertDim: 16, sharedExpertDim: 20, denseLayers: [0], router: softmaxTopK(false) } },
@@ -72,6 +86,11 @@ describe('export --hf and eval --from-hf', () => {
       expect(plain.clean.bitsPerToken).toBeGreaterThan(7);
       expect(plain.clean.bitsPerToken).toBeLessThan(9);
       expect(swapped.clean.loss).not.toBe(plain.clean.loss);
+      // MoEE on the folder: hidden state width modelDim, routing width (MoE layers) · experts
+      const moeLayers = layout === 'qwen2_moe' ? 1 : 2;
+      const study = await runEmbeddingStudy(await openEmbeddingSource(out, true), { trainSize: 6, testSize: 4, tokens: 12, batch: 3 });
+      expect(study.checkpoint).toContain(`(${layout})`);
+      expect(study.rows.map((r) => `${r.selection}/${r.kind}/${r.width}`)).toEqual(['trained', 'usmoe@2'].flatMap((s) => [`${s}/hidden/32`, `${s}/routing/${4 * moeLayers}`, `${s}/concat/${32 + 4 * moeLayers}`, `${s}/sum/${32 + 4 * moeLayers}`]));
     }
   });
 
@@ -80,6 +99,13 @@ describe('export --hf and eval --from-hf', () => {
     const e = demo('eval', '--from-hf', hf, '--selection', 'usmoe@1.5', '--eval-size', '300', '--batch', '2', '--backend', 'cpu');
     expect(e.status, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/\(mixtral\) on moby-dick \(validation\)\n {2}clean: {5}[\d.]+ bits\/char/);
+    const json = join(dir, 'embeddings.json');
+    const m = demo('embed', '--from-hf', hf, '--selection', 'usmoe@1.5', '--train-size', '6', '--test-size', '4', '--batch', '3', '--out', json, '--backend', 'cpu');
+    expect(m.status, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/\| usmoe@1\.5 \| routing \| 8 \|/); // 2 MoE layers · 4 experts, under the swap
+    expect(m.stdout).toMatch(/first 16 tokens, embedded by .*\(mixtral\)/);
+    expect(existsSync(json)).toBe(true);
+    expect(demo('embed', '--from-hf', hf, '--from', hf).stderr).toMatch(/give one of --from .* or --from-hf/);
     const gpt2 = join(dir, 'gpt2');
     return runPretrain({ ...defaultSettings, ...tiny, out: gpt2 }, () => {}).then(() => {
       const x = demo('export', '--from', gpt2, '--hf', join(dir, 'nope'));

@@ -86,5 +86,10 @@ describe('pnpm demo compare', () => {
     expect(r.status).toBe(0);
     expect(existsSync(join(out, 'cells', 'pretrain.moby-dick.tokenChoice.seed-1.json'))).toBe(true);
     expect(r.stdout).toContain('[pretrain.moby-dick.tokenChoice.seed-1] pretrain: moby-dick');
+    // --overwrite starts over: the earlier plan's cells are not taken as done
+    const fresh = demo('compare', '--out', out, '--overwrite', ...args);
+    expect(fresh.status).toBe(0);
+    expect(fresh.stdout).not.toContain('resuming');
+    expect(fresh.stdout).toContain('pretrain: moby-dick');
   }, 600_000);
 });

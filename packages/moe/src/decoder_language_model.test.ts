@@ -8,6 +8,7 @@ import { describeEachBackend, maxAbsDiff } from '@smoe/tensor/testing';
 import { createModel } from './create_model.js';
 import { DecoderLanguageModel, type DecoderLanguageModelConfig } from './decoder_language_model.js';
 import { GroupedQueryAttention } from './grouped_query_attention.js';
+import { SequenceClassifier } from './sequence_classifier.js';
 import { sgdStep } from '../test/sgd.js';
 
 const config: DecoderLanguageModelConfig = {
@@ -97,6 +98,37 @@ describeEachBackend('DecoderLanguageModel', () => {
     const result = await model.loss({ inputs: ids(1, 6, 5), targets: ids(1, 6, 6), batch: 1, context: 6 });
     expect(result.routing).toHaveLength(2);
     expect(Number.isFinite(result.metrics.taskLoss)).toBe(true);
+  });
+
+  it('fine-tunes as a sequence classifier: the pre-trained weights under a head, logits = mean of real hidden states · W + b', async () => {
+    const lm = new DecoderLanguageModel(config);
+    const classifier = await SequenceClassifier.fromPretrained(lm, { classes: 2, seed: 4 });
+    expect(classifier.body).toBeInstanceOf(DecoderLanguageModel);
+    expect((createModel(JSON.parse(JSON.stringify(classifier.config))) as SequenceClassifier).config).toEqual(classifier.config);
+    classifier.eval();
+    const inputs = ids(2, 6, 8);
+    const mask = Float32Array.from({ length: 12 }, (_, i) => (i % 6 < 4 ? 1 : 0)); // 4 real tokens per row
+    const logits = await (await classifier.forward(inputs, [2, 6], mask)).data();
+    const hidden = await (await lm.hidden(inputs, [2, 6])).data(); // the original model: its weights were copied
+    const w = await classifier.classifier.data();
+    const b = await classifier.classifierBias.data();
+    const dim = config.modelDim;
+    const expected = new Float32Array(4);
+    for (let r = 0; r < 2; r++) for (let c = 0; c < 2; c++) {
+      let sum = b[c];
+      for (let d = 0; d < dim; d++) for (let t = 0; t < 4; t++) sum += (hidden[(r * 6 + t) * dim + d] / 4) * w[d * 2 + c];
+      expected[r * 2 + c] = sum;
+    }
+    expect(maxAbsDiff(logits, expected)).toBeLessThan(1e-5);
+    classifier.train();
+    const batch = { inputs, mask, labels: Int32Array.of(0, 1), batch: 2, length: 6 };
+    const first = await classifier.loss(batch);
+    expect(first.routing).toHaveLength(2);
+    for (let i = 0; i < 5; i++) {
+      (await classifier.loss(batch)).loss.backward();
+      sgdStep(classifier, 0.5);
+    }
+    expect((await classifier.loss(batch)).metrics.taskLoss).toBeLessThan(first.metrics.taskLoss);
   });
 });
 

@@ -5,18 +5,21 @@
  *   pooled = mean over real tokens (mask)  |  the last real token's state
  *   logits = Dropout(pooled) · W + b                  [batch, classes]
  *   loss = CE(logits, labels) + Σ_layers aux
- * The body keeps its LM head (unused here) so that a pre-trained LM's state dict loads as is:
+ * The body is either language model — GPT-2 style (LanguageModel) or the Transformers layout
+ * (DecoderLanguageModel, `body.model: 'decoderLanguageModel'`) — and keeps its LM head (unused
+ * here) so that a pre-trained LM's state dict loads as is:
  * `SequenceClassifier.fromPretrained(lm, { classes: 2 })`.
  * Sequences longer than the body's context are read whole, in chunks of `context` positions:
  * the ids are padded to a whole number of chunks, each chunk goes through the body on its own
  * (attention and routing stay within a chunk), and pooling runs over all real tokens of the
  * sequence.
  *
- * Config (defaults): body (a LanguageModelConfig), classes, pool ('mean'), dropout (0),
+ * Config (defaults): body (a LanguageModelConfig or DecoderLanguageModelConfig), classes, pool ('mean'), dropout (0),
  * seed (0, the head's initial weights).
  */
 import { Rng, crossEntropy, dropout, indexSelect, init, tensor, type Tensor } from '@smoe/tensor';
 import { idsTensor, lossResult, type ForwardOptions, type LossResult } from './backbone.js';
+import { DecoderLanguageModel, resolveDecoderLanguageModelConfig, type DecoderLanguageModelConfig, type ResolvedDecoderLanguageModelConfig } from './decoder_language_model.js';
 import { LanguageModel, resolveLanguageModelConfig, type LanguageModelConfig, type ResolvedLanguageModelConfig } from './language_model.js';
 import { MoEModel } from './moe_model.js';
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
@@ -28,7 +31,7 @@ export type Pooling = 'mean' | 'last';
 export interface SequenceClassifierConfig {
   model?: 'sequenceClassifier';
   /** The language model under the head. */
-  body: LanguageModelConfig;
+  body: LanguageModelConfig | DecoderLanguageModelConfig;
   /** Number of classes. */
   classes: number;
   /** 'mean' over real tokens (default) or the 'last' real token. */
@@ -41,7 +44,7 @@ export interface SequenceClassifierConfig {
 
 export interface ResolvedSequenceClassifierConfig {
   model: 'sequenceClassifier';
-  body: ResolvedLanguageModelConfig;
+  body: ResolvedLanguageModelConfig | ResolvedDecoderLanguageModelConfig;
   classes: number;
   pool: Pooling;
   dropout: number;
@@ -56,12 +59,16 @@ export function resolveSequenceClassifierConfig(config: SequenceClassifierConfig
   if (config.model !== undefined && config.model !== 'sequenceClassifier') invalid(where, 'model', config.model, "'sequenceClassifier'");
   return {
     model: 'sequenceClassifier',
-    body: resolveLanguageModelConfig(checkObject(where, 'body', config.body) as unknown as LanguageModelConfig),
+    body: resolveBody(checkObject(where, 'body', config.body) as unknown as LanguageModelConfig | DecoderLanguageModelConfig),
     classes: checkInteger(where, 'classes', config.classes, 2),
     pool: checkOneOf(where, 'pool', orDefault(config.pool, 'mean'), ['mean', 'last'] as const),
     dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, true),
     seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -(2 ** 53), 2 ** 53),
   };
+}
+
+function resolveBody(body: LanguageModelConfig | DecoderLanguageModelConfig): ResolvedLanguageModelConfig | ResolvedDecoderLanguageModelConfig {
+  return body.model === 'decoderLanguageModel' ? resolveDecoderLanguageModelConfig(body) : resolveLanguageModelConfig(body as LanguageModelConfig);
 }
 
 /** A classification batch (as @smoe/datasets' classificationBatches). */
@@ -78,7 +85,7 @@ export interface SequenceClassificationBatch {
 
 export class SequenceClassifier extends MoEModel {
   readonly config: ResolvedSequenceClassifierConfig;
-  body: LanguageModel;
+  body: LanguageModel | DecoderLanguageModel;
   /** [modelDim, classes]. */
   classifier: Tensor;
   classifierBias: Tensor;
@@ -86,7 +93,8 @@ export class SequenceClassifier extends MoEModel {
   constructor(config: SequenceClassifierConfig) {
     super();
     this.config = resolveSequenceClassifierConfig(config);
-    this.body = new LanguageModel(this.config.body);
+    const body = this.config.body;
+    this.body = body.model === 'decoderLanguageModel' ? new DecoderLanguageModel(body) : new LanguageModel(body);
     this.config.body = this.body.config;
     this.classifier = init.xavier([this.config.body.modelDim, this.config.classes], { rng: new Rng(this.config.seed) });
     this.classifierBias = init.zeros([this.config.classes]);
@@ -97,8 +105,8 @@ export class SequenceClassifier extends MoEModel {
   }
 
   /** A classifier over a copy of a pre-trained LM (its config and weights). */
-  static async fromPretrained(lm: LanguageModel, options: Omit<SequenceClassifierConfig, 'body' | 'model'>): Promise<SequenceClassifier> {
-    const model = new SequenceClassifier({ ...options, body: JSON.parse(JSON.stringify(lm.config)) as LanguageModelConfig });
+  static async fromPretrained(lm: LanguageModel | DecoderLanguageModel, options: Omit<SequenceClassifierConfig, 'body' | 'model'>): Promise<SequenceClassifier> {
+    const model = new SequenceClassifier({ ...options, body: JSON.parse(JSON.stringify(lm.config)) as LanguageModelConfig | DecoderLanguageModelConfig });
     model.body.loadStateDict(lm.stateDict());
     model.body.loadBuffers(await lm.buffers());
     return model;

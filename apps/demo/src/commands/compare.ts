@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { parseCorruption } from '../corruption.js';
@@ -30,7 +30,7 @@ const flags: FlagSpecs = {
   swaps: { type: 'string', help: "training-free selection rules applied to each token-choice model, rule@k, comma-separated, or none (default usmoe@1.5)" },
   corrupt: { type: 'string', help: 'corruption of the validation inputs, kind:severity keeping positions (default substitution:3)' },
   'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 150)' },
-  'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read (default 1024)' },
+  'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read, in chunks of the pre-trained context (default 512)' },
   'calibration-batches': { type: 'number', help: 'training batches that calibrate a swapped rule\'s causal thresholds (default 8)' },
   jobs: { type: 'number', help: 'cells run at once, each in its own process (default 1)' },
   cell: { type: 'string', help: '(internal) run one cell of the study in --out and exit' },
@@ -63,7 +63,9 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
   const swapList = swaps === 'none' ? [] : list(swaps, 'usmoe@1.5');
   for (const swap of swapList) if (!(parseRow(swap).topK! > 0)) throw new UsageError(`compare: --swaps entry '${swap}' must be rule@k, e.g. usmoe@1.5`);
   const finetuneSteps = Number(parsed['finetune-steps'] ?? 150);
-  const finetune = buildSettings({}, { ...finetuneDefaults, steps: Math.max(1, finetuneSteps), context: Number(parsed['finetune-chars'] ?? 1024), backend: settings.backend, out: join(settings.out, 'finetune') });
+  const steps = Math.max(1, finetuneSteps);
+  // one validation pass at the end: the study scores the test split (clean and corrupted)
+  const finetune = buildSettings({}, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 512), backend: settings.backend, out: join(settings.out, 'finetune') });
   const calibrationBatches = Number(parsed['calibration-batches'] ?? 8);
   if (!Number.isInteger(calibrationBatches) || calibrationBatches < 1) throw new UsageError(`compare: --calibration-batches must be an integer ≥ 1, got ${calibrationBatches}`);
   return {
@@ -84,6 +86,8 @@ async function openStudy(dir: string, plan: StudyPlan, overwrite: boolean): Prom
     if (saved !== JSON.stringify(plan)) throw new UsageError(`compare: ${dir} holds another study (its study.json differs from these flags); use another --out, the same flags to resume, or --overwrite`);
     return;
   }
+  // a new plan starts over: no cell result or run folder of another plan may leak into it
+  if (overwrite) for (const sub of ['cells', 'runs']) await rm(join(dir, sub), { recursive: true, force: true });
   await mkdir(join(dir, 'cells'), { recursive: true });
   await writeJson(file, plan);
 }

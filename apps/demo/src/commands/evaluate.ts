@@ -6,10 +6,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LanguageModelBase, SequenceClassifier, VisionTransformer, type SelectionConfig } from '@smoe/moe';
-import { loadHuggingFace, loadTokenizer } from '@smoe/hub';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { corruptMnist, corruptString, parseCorruption, type Corruption } from '../corruption.js';
-import { fmt, loadModel, readJsonFile, useBackend } from '../run.js';
+import { fmt, loadHuggingFaceFolder, loadModel, readJsonFile, useBackend } from '../run.js';
 import { defaultSettings, validateSettings, datasetNames, type DatasetName, type RunSettings } from '../settings.js';
 import { evaluateClassifier, evaluateLanguageModel, evaluateVision, tokenizer } from '../tasks.js';
 import { textCorpus, type CorpusName } from '@smoe/datasets/node';
@@ -111,9 +110,7 @@ export function parseSelection(spec: string): SelectionConfig {
  * bits per token, and bits per character (the loss of all tokens spread over the characters).
  */
 export async function runHuggingFaceEvaluation(dir: string, options: { dataset?: DatasetName; split: 'validation' | 'test'; evalSize?: number; batch?: number; seed?: number; corruption?: Corruption; selection?: string }): Promise<EvalResult> {
-  const { model, architecture } = await loadHuggingFace(dir, { onNotice: (message) => console.error(`note: ${message}`) });
-  const hfTokenizer = loadTokenizer(dir);
-  if (hfTokenizer.vocab > model.config.vocab) throw new UsageError(`eval --from-hf ${dir}: tokenizer.json has ${hfTokenizer.vocab} tokens, the model's embedding only ${model.config.vocab}`);
+  const { model, architecture, tokenizer: hfTokenizer } = await loadHuggingFaceFolder(dir, 'eval');
   if (options.selection) model.setSelection(parseSelection(options.selection));
   const dataset = options.dataset === 'sotu' ? 'sotu' : 'moby-dick';
   const evalSize = options.evalSize ?? defaultSettings.evalSize;
