@@ -11,7 +11,8 @@
 import { Rng, init, layerNorm, tensor, type Tensor } from '@smoe/tensor';
 import { TransformerBlock } from './block.js';
 import { FeedForward, activations, type Activation } from './feed_forward.js';
-import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig } from './moe_layer.js';
+import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig } from './moe_layer.js';
+import type { ResolvedVQMoEConfig, VQMoEConfig } from './vqmoe.js';
 import { checkRouterConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
 import { SoftMoELayer, resolveSoftMoEConfig, type SoftMoEConfig } from './soft_moe.js';
 import { MoEPlusPlusLayer, resolveZeroComputationConfig, type ResolvedZeroComputationConfig, type ZeroComputationConfig } from './moe_plus_plus.js';
@@ -73,7 +74,7 @@ export interface BackboneConfig {
 /** A resolved MoE config: every default filled in. */
 export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 'soft' | 'zeroComputation'>> & {
   selection: SelectionConfig | null;
-  vq: Required<VQMoEConfig> | null;
+  vq: ResolvedVQMoEConfig | null;
   /** Present only when set, so configs (and checkpoints) of routed models stay as they were. */
   soft?: Required<SoftMoEConfig>;
   zeroComputation?: ResolvedZeroComputationConfig;
