@@ -33,7 +33,7 @@ export interface MoEConfig {
   every?: number;
   /** Always-on shared experts per MoE layer (DeepSeekMoE). Default 0. */
   sharedExperts?: number;
-  /** Hidden width of each expert. Default: the model's ffDim. */
+  /** Hidden width of each expert's FFN. Default: the model's ffDim. */
   expertDim?: number;
   /** Expert FFN: 'gelu' or 'swiglu'. Default: the model's activation. */
   expertType?: Activation;
@@ -103,7 +103,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
     const layer = resolveMoELayerConfig(
       {
         dim: modelDim,
-        hidden: orDefault(m.expertDim, ffDim),
+        expertDim: orDefault(m.expertDim, ffDim),
         experts: m.experts,
         router: m.router,
         expertType: orDefault(m.expertType, activation),
@@ -126,7 +126,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
       router: checkRouterConfig(where, 'moe.router', layer.router),
       every,
       sharedExperts: layer.sharedExperts,
-      expertDim: layer.hidden,
+      expertDim: layer.expertDim,
       expertType: layer.expertType,
       capacityFactor: layer.capacityFactor,
       evalCapacityFactor: layer.evalCapacityFactor,
@@ -152,8 +152,8 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
 
 /** The MoE layer config of a model's resolved `moe` section. */
 export function moeLayerConfig(moe: ResolvedMoEConfig, dim: number): MoELayerConfig {
-  const { expertDim, every: _every, soft: _soft, zeroComputation: _zero, ...layer } = moe;
-  return { ...layer, dim, hidden: expertDim };
+  const { every: _every, soft: _soft, zeroComputation: _zero, ...layer } = moe;
+  return { ...layer, dim };
 }
 
 /** What a model's `loss` returns. */
@@ -204,10 +204,10 @@ export class Backbone extends RoutedStack {
     this.blocks = Array.from({ length: layers }, (_, i) => {
       const sparse = moe !== null && (i + 1) % moe.every === 0;
       let ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
-      if (!sparse) ffn = new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
-      else if (moe.soft) ffn = new SoftMoELayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.soft }, { rng });
+      if (!sparse) ffn = new FeedForward({ dim: modelDim, ffDim, activation, rng });
+      else if (moe.soft) ffn = new SoftMoELayer({ dim: modelDim, expertDim: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.soft }, { rng });
       else if (moe.zeroComputation) {
-        ffn = new MoEPlusPlusLayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.zeroComputation }, { rng });
+        ffn = new MoEPlusPlusLayer({ dim: modelDim, expertDim: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.zeroComputation }, { rng });
         ffn.follow(previousPlusPlus);
         previousPlusPlus = ffn;
       } else ffn = new MoELayer(moeLayerConfig(moe, modelDim), { rng });

@@ -9,7 +9,7 @@ import { describeEachBackend, maxAbsDiff } from '@smoe/tensor/testing';
 import { LanguageModel, type LanguageModelConfig } from './index.js';
 
 interface Fixture {
-  config: LanguageModelConfig;
+  config: LanguageModelConfig & { seed: number };
   ids: number[];
   initial: Record<string, number[]>;
   parameters: Record<string, { shape: number[]; data: number[] }>;

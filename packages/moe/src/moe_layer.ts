@@ -26,7 +26,7 @@
  *
  * Defaults: router { strategy: 'tokenChoice', topK: 2 } — with vq, the cosine top-1 router of
  * StableMoE's first stage, { strategy: 'stableMoE', stage1Fraction: 1, distillationLossWeight: 0 };
- * expertType 'gelu', sharedExperts 0, sharedHidden = hidden, capacityFactor 0 (dropless),
+ * expertType 'gelu', sharedExperts 0, sharedExpertDim = expertDim, capacityFactor 0 (dropless),
  * evalCapacityFactor = capacityFactor, capacityPriority 'arrival', selection null (the router's
  * own rule), no vq; vq: regime 'mixed',
  * router { strategy: 'vq' } (codebook of `experts` codes, l2, β_commit 0.25, β_vq 0.08).
@@ -39,15 +39,15 @@ import { FeedForward, activations, type Activation } from './feed_forward.js';
 import { checkBufferNames, loadRouterBuffers, routerBuffers } from './buffers.js';
 import { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
 import { routingStats, type RoutingStats } from './statistics.js';
-import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
+import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault, withCurrentNames } from './validate.js';
 import { VQMoEBranch, resolveVQMoEConfig, vqContinuousRouter, type LayerExperts, type ResolvedVQMoEConfig, type RoutedPass, type VQMoEConfig, type VQRegime } from './vqmoe.js';
 
 /** A MoE layer's config (plain JSON). */
 export interface MoELayerConfig {
   /** Model width. */
   dim: number;
-  /** Hidden width of each expert (d_ff). */
-  hidden: number;
+  /** Hidden width of each expert's FFN (its d_ff). */
+  expertDim: number;
   /** Number of routed experts. */
   experts: number;
   /** The router (the continuous path's router under vq). Default { strategy: 'tokenChoice', topK: 2 }. */
@@ -56,8 +56,8 @@ export interface MoELayerConfig {
   expertType?: Activation;
   /** Always-on shared experts (DeepSeekMoE). Default 0. */
   sharedExperts?: number;
-  /** Hidden width of each shared expert. Default: hidden. */
-  sharedHidden?: number;
+  /** Hidden width of each shared expert's FFN. Default: expertDim. */
+  sharedExpertDim?: number;
   /** Capacity factor in training; 0 = dropless (default). */
   capacityFactor?: number;
   /** Capacity factor in evaluation. Default: capacityFactor. */
@@ -79,23 +79,30 @@ export interface MoELayerConfig {
 /** A validated config with every default filled in. */
 export type ResolvedMoELayerConfig = Required<Omit<MoELayerConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: ResolvedVQMoEConfig | null };
 
-const layerKeys = ['dim', 'hidden', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedHidden', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
+const layerKeys = ['dim', 'expertDim', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedExpertDim', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
 
-/** Validates a layer config and fills in the defaults (`where` names the layer or model in errors). */
-export function resolveMoELayerConfig(config: MoELayerConfig, where = 'MoELayer'): ResolvedMoELayerConfig {
-  checkObject(where, 'config', config);
+/** The layer's fields under their former names, still read from configs saved before the rename. */
+export const formerLayerFieldNames: Readonly<Record<string, string>> = { hidden: 'expertDim', sharedHidden: 'sharedExpertDim' };
+
+/**
+ * Validates a layer config and fills in the defaults (`where` names the layer or model in
+ * errors). Former field names (`formerLayerFieldNames`) are read as the current ones.
+ */
+export function resolveMoELayerConfig(given: MoELayerConfig, where = 'MoELayer'): ResolvedMoELayerConfig {
+  checkObject(where, 'config', given);
+  const config = withCurrentNames(where, given, formerLayerFieldNames);
   checkKeys(where, config, layerKeys);
-  const hidden = checkInteger(where, 'hidden', config.hidden, 1);
+  const expertDim = checkInteger(where, 'expertDim', config.expertDim, 1);
   const capacityFactor = checkNumber(where, 'capacityFactor', orDefault(config.capacityFactor, 0), 0, 1e6);
   const vq = config.vq ? resolveVQMoEConfig(where, config.vq) : null;
   return {
     dim: checkInteger(where, 'dim', config.dim, 1),
-    hidden,
+    expertDim,
     experts: checkInteger(where, 'experts', config.experts, 1),
     router: checkRouterConfig(where, 'router', orDefault(config.router, vq ? vqContinuousRouter : { strategy: 'tokenChoice', topK: 2 })),
     expertType: checkOneOf(where, 'expertType', orDefault(config.expertType, 'gelu'), activations),
     sharedExperts: checkInteger(where, 'sharedExperts', orDefault(config.sharedExperts, 0), 0),
-    sharedHidden: checkInteger(where, 'sharedHidden', orDefault(config.sharedHidden, hidden), 1),
+    sharedExpertDim: checkInteger(where, 'sharedExpertDim', orDefault(config.sharedExpertDim, expertDim), 1),
     capacityFactor,
     evalCapacityFactor: checkNumber(where, 'evalCapacityFactor', orDefault(config.evalCapacityFactor, capacityFactor), 0, 1e6),
     capacityPriority: checkOneOf(where, 'capacityPriority', orDefault(config.capacityPriority, 'arrival'), ['arrival', 'weight'] as const),
@@ -123,7 +130,7 @@ export class MoELayer extends Module {
   /** The router (the continuous path's, for VQMoE). */
   router: Router;
   experts: Experts;
-  /** The shared experts as one FFN of width sharedExperts · sharedHidden (the sum of the shared FFNs). */
+  /** The shared experts as one FFN of width sharedExperts · sharedExpertDim (the sum of the shared FFNs). */
   shared: FeedForward | null;
   /** VQMoE: the discrete path, its router and the gate between the paths (vqmoe.ts); null for a plain MoE layer. */
   readonly vq: VQMoEBranch | null;
@@ -158,8 +165,8 @@ export class MoELayer extends Module {
     const rng = options.rng ?? new Rng(0);
     this.#trainedRouter = options.router ?? buildRouter(c.router, c.experts, c.dim, rng);
     this.router = this.#trainedRouter;
-    this.experts = new Experts({ experts: c.experts, dim: c.dim, hidden: c.hidden, activation: c.expertType, rng });
-    this.shared = c.sharedExperts > 0 ? new FeedForward({ dim: c.dim, hidden: c.sharedExperts * c.sharedHidden, activation: c.expertType, rng }) : null;
+    this.experts = new Experts({ experts: c.experts, dim: c.dim, expertDim: c.expertDim, activation: c.expertType, rng });
+    this.shared = c.sharedExperts > 0 ? new FeedForward({ dim: c.dim, ffDim: c.sharedExperts * c.sharedExpertDim, activation: c.expertType, rng }) : null;
     this.vq = c.vq ? new VQMoEBranch(c.vq, c, { rng, router: options.vqRouter }) : null;
     for (const [field, router] of this.#routers()) {
       if (router.experts !== c.experts) invalid('MoELayer', `${field}.experts`, router.experts, `the layer's ${c.experts} experts`);
