@@ -82,7 +82,7 @@ export type ResolvedMoELayerConfig = Required<Omit<MoELayerConfig, 'vq' | 'selec
 const layerKeys = ['dim', 'expertDim', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedExpertDim', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
 
 /** The layer's fields under their former names, still read from configs saved before the rename. */
-export const formerLayerFieldNames: Readonly<Record<string, string>> = { hidden: 'expertDim', sharedHidden: 'sharedExpertDim' };
+const formerLayerFieldNames: Readonly<Record<string, string>> = { hidden: 'expertDim', sharedHidden: 'sharedExpertDim' };
 
 /**
  * Validates a layer config and fills in the defaults (`where` names the layer or model in
