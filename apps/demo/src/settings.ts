@@ -39,6 +39,7 @@ export interface RunSettings {
   layers: number;
   modelDim: number;
   heads: number;
+  /** FFN hidden width: the model config's ffDim (dense FFNs) and moe.expertDim (each expert's; divided by expertGranularity). */
   ffDim: number;
   experts: number;
   /** Experts per token (k, or k̄ for USMoE; may be fractional there). */
@@ -114,7 +115,7 @@ export const trainingFlags: FlagSpecs = {
   layers: { type: 'number', help: 'transformer blocks' },
   'model-dim': { type: 'number', help: 'model width' },
   heads: { type: 'number', help: 'attention heads' },
-  'ff-dim': { type: 'number', help: 'expert (FFN) hidden width' },
+  'ff-dim': { type: 'number', help: "FFN hidden width: each expert's (expertDim; divided by --expert-granularity) and a dense model's (ffDim)" },
   experts: { type: 'number', help: 'experts per MoE layer' },
   'top-k': { type: 'number', help: 'experts per token (k̄ for usmoe; may be fractional)' },
   'expert-granularity': { type: 'number', help: 'DeepSeekMoE: split each expert into m (m·experts experts, ffDim/m wide, k·m active; default 4 for deepseek, else 1)' },

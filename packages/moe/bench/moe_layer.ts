@@ -48,7 +48,7 @@ for (const backend of wanted) {
   const medians = new Map<number, number>();
   const pytorchMedians = new Map<number, number>();
   for (const experts of EXPERTS) {
-    const layer = new MoELayer({ dim: DIM, hidden: HIDDEN, experts, router: { strategy: 'tokenChoice', topK: TOP_K } }, { rng: new Rng(1) });
+    const layer = new MoELayer({ dim: DIM, expertDim: HIDDEN, experts, router: { strategy: 'tokenChoice', topK: TOP_K } }, { rng: new Rng(1) });
     const x = randn([TOKENS, DIM], 1, { rng: new Rng(2), requiresGrad: true });
     const started = await startPytorch({ workload: 'moeLayer', tokens: TOKENS, dim: DIM, hidden: HIDDEN, experts, topK: TOP_K });
     const pytorch: PytorchWorker | null = 'missing' in started ? null : started;

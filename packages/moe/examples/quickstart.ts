@@ -10,7 +10,7 @@ import { LanguageModel, MoELayer, SequenceClassifier, VisionTransformer, represe
 await setBackend(process.env.SMOE_BACKEND ?? 'cpu');
 
 // 1. One MoE layer: router + 8 experts + 1 shared expert, on 64 tokens of width 32.
-const layer = new MoELayer({ dim: 32, hidden: 64, experts: 8, router: { strategy: 'tokenChoice', topK: 2 }, sharedExperts: 1 });
+const layer = new MoELayer({ dim: 32, expertDim: 64, experts: 8, router: { strategy: 'tokenChoice', topK: 2 }, sharedExperts: 1 });
 const x = randn([64, 32], 1, { rng: new Rng(1) });
 const y = await layer.forward(x, { training: true });
 console.log('layer out', y.shape, 'aux loss', await layer.auxLoss?.item());

@@ -11,7 +11,8 @@
 import { Rng, init, layerNorm, tensor, type Tensor } from '@smoe/tensor';
 import { TransformerBlock } from './block.js';
 import { FeedForward, activations, type Activation } from './feed_forward.js';
-import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig, type VQMoEConfig } from './moe_layer.js';
+import { MoELayer, resolveMoELayerConfig, type MoEContext, type MoELayerConfig } from './moe_layer.js';
+import type { ResolvedVQMoEConfig, VQMoEConfig } from './vqmoe.js';
 import { checkRouterConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
 import { SoftMoELayer, resolveSoftMoEConfig, type SoftMoEConfig } from './soft_moe.js';
 import { MoEPlusPlusLayer, resolveZeroComputationConfig, type ResolvedZeroComputationConfig, type ZeroComputationConfig } from './moe_plus_plus.js';
@@ -32,7 +33,7 @@ export interface MoEConfig {
   every?: number;
   /** Always-on shared experts per MoE layer (DeepSeekMoE). Default 0. */
   sharedExperts?: number;
-  /** Hidden width of each expert. Default: the model's ffDim. */
+  /** Hidden width of each expert's FFN. Default: the model's ffDim. */
   expertDim?: number;
   /** Expert FFN: 'gelu' or 'swiglu'. Default: the model's activation. */
   expertType?: Activation;
@@ -73,7 +74,7 @@ export interface BackboneConfig {
 /** A resolved MoE config: every default filled in. */
 export type ResolvedMoEConfig = Required<Omit<MoEConfig, 'vq' | 'selection' | 'soft' | 'zeroComputation'>> & {
   selection: SelectionConfig | null;
-  vq: Required<VQMoEConfig> | null;
+  vq: ResolvedVQMoEConfig | null;
   /** Present only when set, so configs (and checkpoints) of routed models stay as they were. */
   soft?: Required<SoftMoEConfig>;
   zeroComputation?: ResolvedZeroComputationConfig;
@@ -102,7 +103,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
     const layer = resolveMoELayerConfig(
       {
         dim: modelDim,
-        hidden: orDefault(m.expertDim, ffDim),
+        expertDim: orDefault(m.expertDim, ffDim),
         experts: m.experts,
         router: m.router,
         expertType: orDefault(m.expertType, activation),
@@ -125,7 +126,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
       router: checkRouterConfig(where, 'moe.router', layer.router),
       every,
       sharedExperts: layer.sharedExperts,
-      expertDim: layer.hidden,
+      expertDim: layer.expertDim,
       expertType: layer.expertType,
       capacityFactor: layer.capacityFactor,
       evalCapacityFactor: layer.evalCapacityFactor,
@@ -151,8 +152,8 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
 
 /** The MoE layer config of a model's resolved `moe` section. */
 export function moeLayerConfig(moe: ResolvedMoEConfig, dim: number): MoELayerConfig {
-  const { expertDim, every: _every, soft: _soft, zeroComputation: _zero, ...layer } = moe;
-  return { ...layer, dim, hidden: expertDim };
+  const { every: _every, soft: _soft, zeroComputation: _zero, ...layer } = moe;
+  return { ...layer, dim };
 }
 
 /** What a model's `loss` returns. */
@@ -203,10 +204,10 @@ export class Backbone extends RoutedStack {
     this.blocks = Array.from({ length: layers }, (_, i) => {
       const sparse = moe !== null && (i + 1) % moe.every === 0;
       let ffn: FeedForward | MoELayer | SoftMoELayer | MoEPlusPlusLayer;
-      if (!sparse) ffn = new FeedForward({ dim: modelDim, hidden: ffDim, activation, rng });
-      else if (moe.soft) ffn = new SoftMoELayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.soft }, { rng });
+      if (!sparse) ffn = new FeedForward({ dim: modelDim, ffDim, activation, rng });
+      else if (moe.soft) ffn = new SoftMoELayer({ dim: modelDim, expertDim: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.soft }, { rng });
       else if (moe.zeroComputation) {
-        ffn = new MoEPlusPlusLayer({ dim: modelDim, hidden: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.zeroComputation }, { rng });
+        ffn = new MoEPlusPlusLayer({ dim: modelDim, expertDim: moe.expertDim, experts: moe.experts, expertType: moe.expertType, ...moe.zeroComputation }, { rng });
         ffn.follow(previousPlusPlus);
         previousPlusPlus = ffn;
       } else ffn = new MoELayer(moeLayerConfig(moe, modelDim), { rng });

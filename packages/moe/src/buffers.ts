@@ -6,6 +6,7 @@
  * 16-bit halves, and its cached normal (a float64) as four 16-bit pieces, so float32 holds them
  * exactly.
  */
+import type { Router } from '@smoe/routers';
 import type { RngState } from '@smoe/tensor';
 
 /** `record` with every key prefixed by `prefix.`. */
@@ -17,6 +18,19 @@ export function withPrefix(prefix: string, record: Record<string, Float32Array>)
 export function underPrefix(prefix: string, record: Record<string, Float32Array>): Record<string, Float32Array> {
   const start = `${prefix}.`;
   return Object.fromEntries(Object.entries(record).filter(([k]) => k.startsWith(start)).map(([k, v]) => [k.slice(start.length), v]));
+}
+
+/** A router's state (auxiliary-loss-free bias, StableMoE's stage, codebook usage) under `prefix.`; none when it keeps none. */
+export async function routerBuffers(prefix: string, router: Router): Promise<Record<string, Float32Array>> {
+  return withPrefix(prefix, (await router.routerState?.()) ?? {});
+}
+
+/** Restores a router's state from the entries of `state` under `prefix.` (none: nothing to restore). */
+export function loadRouterBuffers(where: string, prefix: string, router: Router, state: Record<string, Float32Array>): void {
+  const own = underPrefix(prefix, state);
+  if (!Object.keys(own).length) return;
+  if (!router.loadRouterState) throw new Error(`${where}: the '${router.strategy}' ${prefix} keeps no state, got ${Object.keys(own).join(', ')}`);
+  router.loadRouterState(own);
 }
 
 /** Throws on names no part of the module claims (a checkpoint of another architecture). */

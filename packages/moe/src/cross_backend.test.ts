@@ -6,7 +6,7 @@ import { MoELayer } from './moe_layer.js';
 // One MoE layer's forward and backward, read back as host arrays.
 async function run(backend: BackendName, expertType: 'gelu' | 'swiglu'): Promise<Float32Array[]> {
   await setBackend(backend);
-  const moe = new MoELayer({ dim: 8, hidden: 16, experts: 4, expertType, sharedExperts: 1, router: { strategy: 'tokenChoice', topK: 2, seed: 3 } }, { rng: new Rng(1) });
+  const moe = new MoELayer({ dim: 8, expertDim: 16, experts: 4, expertType, sharedExperts: 1, router: { strategy: 'tokenChoice', topK: 2, seed: 3 } }, { rng: new Rng(1) });
   const x = randn([16, 8], 1, { rng: new Rng(2), requiresGrad: true });
   const y = await moe.forward(x, { training: true });
   y.mul(randn([16, 8], 1, { rng: new Rng(4) })).sum().add(moe.auxLoss ?? 0).backward();

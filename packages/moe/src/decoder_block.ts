@@ -49,7 +49,7 @@ export class DecoderBlock extends Module {
     this.postAttentionNorm = init.ones([dim]);
     this.ffn = options.ffn;
     const shared = options.sharedExpertDim ?? 0;
-    this.sharedExpert = shared > 0 ? new FeedForward({ dim, hidden: shared, activation: 'swiglu', rng }) : null;
+    this.sharedExpert = shared > 0 ? new FeedForward({ dim, ffDim: shared, activation: 'swiglu', rng }) : null;
     this.sharedExpertGate = shared > 0 ? init.normal([dim, 1], 0.02, { rng }) : null;
   }
 

@@ -165,8 +165,8 @@ export class DecoderBody extends RoutedStack {
     this.blocks = Array.from({ length: config.layers }, (_, i) => {
       const sparse = moe !== null && isSparseLayer(config, i);
       const ffn = sparse
-        ? new MoELayer({ dim, hidden: moe.expertDim, experts: moe.experts, router: moe.router, expertType: 'swiglu', selection: moe.selection }, { rng })
-        : new FeedForward({ dim, hidden: config.ffDim, activation: 'swiglu', rng });
+        ? new MoELayer({ dim, expertDim: moe.expertDim, experts: moe.experts, router: moe.router, expertType: 'swiglu', selection: moe.selection }, { rng })
+        : new FeedForward({ dim, ffDim: config.ffDim, activation: 'swiglu', rng });
       const attention = { dim, heads, kvHeads, headDim, ropeBase, qkvBias, qkNorm };
       return new DecoderBlock({ attention, ffn, sharedExpertDim: sparse ? moe.sharedExpertDim : 0, normEps, rng });
     });

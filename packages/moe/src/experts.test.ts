@@ -32,26 +32,26 @@ function plan(tokens: number, experts: number, pairs: Array<[number, number, num
 
 // One expert applied to one row, on the host, from the stacked weights.
 async function reference(experts: Experts, e: number, row: Float32Array): Promise<Float32Array> {
-  const { dim, hidden } = experts;
+  const { dim, expertDim } = experts;
   const w1 = await experts.w1.data();
   const w2 = await experts.w2.data();
   const w3 = experts.w3 ? await experts.w3.data() : null;
   const b1 = experts.b1 ? await experts.b1.data() : null;
   const b2 = experts.b2 ? await experts.b2.data() : null;
-  const h = new Float64Array(hidden);
-  for (let j = 0; j < hidden; j++) {
-    let a = b1 ? b1[e * hidden + j] : 0;
+  const h = new Float64Array(expertDim);
+  for (let j = 0; j < expertDim; j++) {
+    let a = b1 ? b1[e * expertDim + j] : 0;
     let g = 0;
     for (let k = 0; k < dim; k++) {
-      a += row[k] * w1[(e * dim + k) * hidden + j];
-      if (w3) g += row[k] * w3[(e * dim + k) * hidden + j];
+      a += row[k] * w1[(e * dim + k) * expertDim + j];
+      if (w3) g += row[k] * w3[(e * dim + k) * expertDim + j];
     }
     h[j] = w3 ? (a / (1 + Math.exp(-a))) * g : 0.5 * a * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (a + 0.044715 * a ** 3)));
   }
   const out = new Float32Array(dim);
   for (let c = 0; c < dim; c++) {
     let s = b2 ? b2[e * dim + c] : 0;
-    for (let j = 0; j < hidden; j++) s += h[j] * w2[(e * hidden + j) * dim + c];
+    for (let j = 0; j < expertDim; j++) s += h[j] * w2[(e * expertDim + j) * dim + c];
     out[c] = s;
   }
   return out;
@@ -60,7 +60,7 @@ async function reference(experts: Experts, e: number, row: Float32Array): Promis
 describeEachBackend('Experts', () => {
   for (const activation of ['gelu', 'swiglu'] as const) {
     it(`dispatch equals a per-token reference (${activation})`, async () => {
-      const experts = new Experts({ experts: 3, dim: 4, hidden: 5, activation, rng: new Rng(1) });
+      const experts = new Experts({ experts: 3, dim: 4, expertDim: 5, activation, rng: new Rng(1) });
       if (experts.b1) experts.b1.assign(randn([3, 5], 0.1, { rng: new Rng(5) }));
       const x = randn([4, 4], 1, { rng: new Rng(2) });
       // token 3 gets no expert; token 0 gets two.
@@ -83,9 +83,9 @@ describeEachBackend('Experts', () => {
 describeEachBackend('dense FFN and a 1-expert stack', () => {
   for (const activation of ['gelu', 'swiglu'] as const) {
     it(`give the same output (${activation})`, async () => {
-      const ffn = new FeedForward({ dim: 6, hidden: 10, activation, rng: new Rng(3) });
+      const ffn = new FeedForward({ dim: 6, ffDim: 10, activation, rng: new Rng(3) });
       if (ffn.b1) ffn.b1.assign(randn([10], 0.1, { rng: new Rng(4) }));
-      const experts = new Experts({ experts: 1, dim: 6, hidden: 10, activation, rng: new Rng(9) });
+      const experts = new Experts({ experts: 1, dim: 6, expertDim: 10, activation, rng: new Rng(9) });
       await experts.loadExpert(0, ffn);
       const x = randn([5, 6], 1, { rng: new Rng(6) });
       const all = plan(5, 1, [0, 1, 2, 3, 4].map((t) => [t, 0, 1] as [number, number, number]));
@@ -119,7 +119,7 @@ describe('capacity', () => {
   });
 
   it('padding with zero-weight rows leaves the output unchanged', async () => {
-    const experts = new Experts({ experts: 2, dim: 3, hidden: 4, rng: new Rng(1) });
+    const experts = new Experts({ experts: 2, dim: 3, expertDim: 4, rng: new Rng(1) });
     const x: Tensor = randn([4, 3], 1, { rng: new Rng(2) });
     const p = applyCapacity(plan(4, 2, pairs), 2);
     const padded = padPlan(p, 6);
@@ -130,7 +130,7 @@ describe('capacity', () => {
 
 describe('Experts parameter roles', () => {
   it('declares the stacked biases [experts, width] as biases (no weight decay) and the matrices as weights', () => {
-    const experts = new Experts({ experts: 3, dim: 4, hidden: 5, activation: 'gelu', rng: new Rng(1) });
+    const experts = new Experts({ experts: 3, dim: 4, expertDim: 5, activation: 'gelu', rng: new Rng(1) });
     expect(experts.b1?.role).toBe('bias');
     expect(experts.b2?.role).toBe('bias');
     expect(experts.w1.role).toBeUndefined();

@@ -5,8 +5,8 @@
  *   rows p = 1..P, each with its expert e_p:
  *   gelu:   h_p = GELU(x_p W1[e_p] + b1[e_p]);          y_p = h_p W2[e_p] + b2[e_p]
  *   swiglu: h_p = SiLU(x_p W1[e_p]) ⊙ (x_p W3[e_p]);    y_p = h_p W2[e_p]
- * Shapes: W1, W3 [experts, dim, hidden], W2 [experts, hidden, dim], b1 [experts, hidden],
- * b2 [experts, dim]. The work is P·dim·hidden whatever the number of experts is: compute
+ * Shapes: W1, W3 [experts, dim, expertDim], W2 [experts, expertDim, dim], b1 [experts, expertDim],
+ * b2 [experts, dim]. The work is P·dim·expertDim whatever the number of experts is: compute
  * follows the rows each expert receives. There is no per-token or per-expert loop.
  * `dispatch` runs a whole routing plan: gather rows → experts → scale by weight → scatter-add.
  * Defaults: activation 'gelu'; each expert's matrices Xavier-normal, biases zero.
@@ -22,8 +22,8 @@ export interface ExpertsOptions {
   experts: number;
   /** Model width. */
   dim: number;
-  /** Hidden width of each expert (d_ff). */
-  hidden: number;
+  /** Hidden width of each expert's FFN (its d_ff). */
+  expertDim: number;
   /** 'gelu' (default) or 'swiglu'. */
   activation?: Activation;
   /** Generator for the initial weights (a fresh `Rng(0)` when absent). */
@@ -39,15 +39,15 @@ function asBias(t: Tensor): Tensor {
 export class Experts extends Module {
   readonly experts: number;
   readonly dim: number;
-  readonly hidden: number;
+  readonly expertDim: number;
   readonly activation: Activation;
-  /** [experts, dim, hidden]. */
+  /** [experts, dim, expertDim]. */
   w1: Tensor;
-  /** [experts, hidden] (gelu only). */
+  /** [experts, expertDim] (gelu only). */
   b1: Tensor | null;
-  /** [experts, dim, hidden] (swiglu only). */
+  /** [experts, dim, expertDim] (swiglu only). */
   w3: Tensor | null;
-  /** [experts, hidden, dim]. */
+  /** [experts, expertDim, dim]. */
   w2: Tensor;
   /** [experts, dim] (gelu only). */
   b2: Tensor | null;
@@ -57,15 +57,15 @@ export class Experts extends Module {
     const where = 'Experts';
     this.experts = checkInteger(where, 'experts', options.experts, 1);
     this.dim = checkInteger(where, 'dim', options.dim, 1);
-    this.hidden = checkInteger(where, 'hidden', options.hidden, 1);
+    this.expertDim = checkInteger(where, 'expertDim', options.expertDim, 1);
     this.activation = checkOneOf(where, 'activation', options.activation ?? 'gelu', activations);
     const rng = options.rng ?? new Rng(0);
     const glu = this.activation === 'swiglu';
-    const { experts, dim, hidden } = this;
-    this.w1 = init.xavier([experts, dim, hidden], { rng });
-    this.w3 = glu ? init.xavier([experts, dim, hidden], { rng }) : null;
-    this.w2 = init.xavier([experts, hidden, dim], { rng });
-    this.b1 = glu ? null : asBias(init.zeros([experts, hidden]));
+    const { experts, dim, expertDim } = this;
+    this.w1 = init.xavier([experts, dim, expertDim], { rng });
+    this.w3 = glu ? init.xavier([experts, dim, expertDim], { rng }) : null;
+    this.w2 = init.xavier([experts, expertDim, dim], { rng });
+    this.b1 = glu ? null : asBias(init.zeros([experts, expertDim]));
     this.b2 = glu ? null : asBias(init.zeros([experts, dim]));
   }
 
@@ -109,8 +109,8 @@ export class Experts extends Module {
 
   /** Copies a dense FFN's weights into expert `index` (a dense checkpoint upcycled into experts). */
   async loadExpert(index: number, ffn: FeedForward): Promise<void> {
-    if (ffn.dim !== this.dim || ffn.hidden !== this.hidden || ffn.activation !== this.activation) {
-      invalid('Experts.loadExpert', 'ffn', `${ffn.activation} ${ffn.dim}→${ffn.hidden}`, `a ${this.activation} FFN ${this.dim}→${this.hidden}`);
+    if (ffn.dim !== this.dim || ffn.ffDim !== this.expertDim || ffn.activation !== this.activation) {
+      invalid('Experts.loadExpert', 'ffn', `${ffn.activation} ${ffn.dim}→${ffn.ffDim}`, `a ${this.activation} FFN ${this.dim}→${this.expertDim}`);
     }
     checkInteger('Experts.loadExpert', 'index', index, 0, this.experts - 1);
     const pairs: Array<[Tensor | null, Tensor | null]> = [

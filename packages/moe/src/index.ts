@@ -5,7 +5,8 @@ export { FeedForward, activations, type Activation, type FeedForwardOptions } fr
 export { Experts, type ExpertsOptions } from './experts.js';
 export { applyCapacity, expertCapacity, padPlan, staticRowCount, type CapacityPriority } from './capacity.js';
 export { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig, type JsonValue } from './router_config.js';
-export { MoELayer, resolveMoELayerConfig, vqRegimes, vqContinuousRouter, type MoELayerConfig, type MoELayerOptions, type MoEContext, type ResolvedMoELayerConfig, type VQMoEConfig, type VQRegime } from './moe_layer.js';
+export { MoELayer, resolveMoELayerConfig, type MoELayerConfig, type MoELayerOptions, type MoEContext, type ResolvedMoELayerConfig } from './moe_layer.js';
+export { VQMoEBranch, resolveVQMoEConfig, vqRegimes, vqContinuousRouter, type LayerExperts, type ResolvedVQMoEConfig, type RoutedPass, type VQMoEConfig, type VQRegime } from './vqmoe.js';
 export { SoftMoELayer, resolveSoftMoEConfig, resolveSoftMoELayerConfig, type SoftMoEConfig, type SoftMoELayerConfig, type SoftMoEWeights, type ResolvedSoftMoELayerConfig } from './soft_moe.js';
 export { MoEPlusPlusLayer, resolveMoEPlusPlusLayerConfig, resolveZeroComputationConfig, type MoEPlusPlusLayerConfig, type ZeroComputationConfig, type ResolvedZeroComputationConfig, type ResolvedMoEPlusPlusLayerConfig } from './moe_plus_plus.js';
 export { mixtureLayers, type MixtureLayerInfo } from './layer_info.js';

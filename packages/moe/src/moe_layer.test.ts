@@ -6,12 +6,12 @@ import { ConfigError } from './validate.js';
 import { TopKRouter } from '../test/top_k_router.js';
 import { checkGradients } from '../test/finite_differences.js';
 
-function layer(options: { experts?: number; dim?: number; hidden?: number; topK?: number; sharedExperts?: number; capacityFactor?: number; expertType?: 'gelu' | 'swiglu' } = {}): MoELayer {
+function layer(options: { experts?: number; dim?: number; expertDim?: number; topK?: number; sharedExperts?: number; capacityFactor?: number; expertType?: 'gelu' | 'swiglu' } = {}): MoELayer {
   const experts = options.experts ?? 4;
   const dim = options.dim ?? 4;
   const router = new TopKRouter({ experts, dim, topK: options.topK ?? 2, rng: new Rng(11) });
   return new MoELayer(
-    { dim, hidden: options.hidden ?? 6, experts, router: { strategy: 'testTopK' }, sharedExperts: options.sharedExperts, capacityFactor: options.capacityFactor, expertType: options.expertType },
+    { dim, expertDim: options.expertDim ?? 6, experts, router: { strategy: 'testTopK' }, sharedExperts: options.sharedExperts, capacityFactor: options.capacityFactor, expertType: options.expertType },
     { router, rng: new Rng(5) },
   );
 }
@@ -61,10 +61,10 @@ describeEachBackend('MoELayer', () => {
 
 describe('MoELayer config', () => {
   it('names the field, the value and what is allowed', () => {
-    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 0 })).toThrow(ConfigError);
-    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 0 })).toThrow(/experts = 0 is invalid; allowed: an integer ≥ 1/);
-    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 2, expertType: 'relu' as never })).toThrow(/expertType = "relu".*'gelu', 'swiglu'/);
-    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 2, capacityFactr: 1 } as never)).toThrow(/capacityFactr/);
-    expect(() => new MoELayer({ dim: 4, hidden: 6, experts: 2, vq: { regime: 'both' as never } })).toThrow(/vq.regime = "both"/);
+    expect(() => new MoELayer({ dim: 4, expertDim: 6, experts: 0 })).toThrow(ConfigError);
+    expect(() => new MoELayer({ dim: 4, expertDim: 6, experts: 0 })).toThrow(/experts = 0 is invalid; allowed: an integer ≥ 1/);
+    expect(() => new MoELayer({ dim: 4, expertDim: 6, experts: 2, expertType: 'relu' as never })).toThrow(/expertType = "relu".*'gelu', 'swiglu'/);
+    expect(() => new MoELayer({ dim: 4, expertDim: 6, experts: 2, capacityFactr: 1 } as never)).toThrow(/capacityFactr/);
+    expect(() => new MoELayer({ dim: 4, expertDim: 6, experts: 2, vq: { regime: 'both' as never } })).toThrow(/vq.regime = "both"/);
   });
 });

@@ -9,15 +9,9 @@
  * routed pairs, not the number of experts.
  *
  * The same layer is the USMoE layer (router { strategy: 'usmoe', topK: 1.5, … }: fractional
- * experts per token, tokens may get none) and, with `vq`, the VQMoE layer ("On the Effectiveness
- * of Discrete Representations in Sparse Mixture of Experts"; docs/routing.md §4):
- *   discrete path:   k(x) = argmin_j ‖x − e_j‖², q̃ = STE(e_{k(x)})
- *                    out_d = LN(E_{k(x)}(LN(q̃)))
- *   continuous path: out_c = Σ w · E_e(x) from `router` (the authors: cosine router, top-1)
- *   regime 'mixed' (pre-training):  g = softmax(x W_mix) [tokens, 2];  y = g_0·out_c + g_1·out_d
- *   regime 'discrete' (fine-tuning, inference): y = out_d — the continuous router is not run
- *   loss: aux(router) + β_vq · L_vq   (the vq router's aux loss; β_vq = its vqLossWeight, 0.08)
- * Both regimes hold the same parameters, so `setRegime('discrete')` switches a trained model.
+ * experts per token, tokens may get none) and, with `vq`, the VQMoE layer: a discrete path
+ * through the same experts, routed by a codebook, mixed with the router's path by a learned gate
+ * in the 'mixed' regime or alone in the 'discrete' one (vqmoe.ts; docs/routing.md §4).
  *
  * `selection` swaps the selection rule of a trained router while keeping its scorer (the same
  * gate weights): USMoE's training-free use on a token-choice checkpoint,
@@ -32,45 +26,28 @@
  *
  * Defaults: router { strategy: 'tokenChoice', topK: 2 } — with vq, the cosine top-1 router of
  * StableMoE's first stage, { strategy: 'stableMoE', stage1Fraction: 1, distillationLossWeight: 0 };
- * expertType 'gelu', sharedExperts 0, sharedHidden = hidden, capacityFactor 0 (dropless),
+ * expertType 'gelu', sharedExperts 0, sharedExpertDim = expertDim, capacityFactor 0 (dropless),
  * evalCapacityFactor = capacityFactor, capacityPriority 'arrival', selection null (the router's
  * own rule), no vq; vq: regime 'mixed',
  * router { strategy: 'vq' } (codebook of `experts` codes, l2, β_commit 0.25, β_vq 0.08).
  */
-import { Module, Rng, init, layerNorm, slice, softmax, type Tensor } from '@smoe/tensor';
+import { Module, Rng, type Tensor } from '@smoe/tensor';
 import { withSelection, type RouteContext, type Router, type RoutingPlan } from '@smoe/routers';
 import { applyCapacity, expertCapacity, padPlan, staticRowCount, type CapacityPriority } from './capacity.js';
 import { Experts } from './experts.js';
 import { FeedForward, activations, type Activation } from './feed_forward.js';
-import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
+import { checkBufferNames, loadRouterBuffers, routerBuffers } from './buffers.js';
 import { buildRouter, checkRouterConfig, checkSelectionConfig, type RouterConfig, type SelectionConfig } from './router_config.js';
 import { routingStats, type RoutingStats } from './statistics.js';
-import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
-
-/** VQMoE regimes: both paths mixed by a learned gate, or the discrete path only. */
-export type VQRegime = 'mixed' | 'discrete';
-export const vqRegimes: readonly VQRegime[] = ['mixed', 'discrete'];
-
-/** The VQMoE part of a layer config. */
-export interface VQMoEConfig {
-  /** 'mixed' (pre-training, default) or 'discrete' (fine-tuning and inference). */
-  regime?: VQRegime;
-  /**
-   * The discrete path's router: a VQ strategy with its codebook options and β_vq
-   * (`vqLossWeight`). Default { strategy: 'vq' }.
-   */
-  router?: RouterConfig;
-}
-
-/** The continuous path's router of a VQMoE layer when none is given: cosine scores, top-1 (StableMoE stage 1, never frozen). */
-export const vqContinuousRouter: RouterConfig = { strategy: 'stableMoE', stage1Fraction: 1, distillationLossWeight: 0 };
+import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault, withCurrentNames } from './validate.js';
+import { VQMoEBranch, resolveVQMoEConfig, vqContinuousRouter, type LayerExperts, type ResolvedVQMoEConfig, type RoutedPass, type VQMoEConfig, type VQRegime } from './vqmoe.js';
 
 /** A MoE layer's config (plain JSON). */
 export interface MoELayerConfig {
   /** Model width. */
   dim: number;
-  /** Hidden width of each expert (d_ff). */
-  hidden: number;
+  /** Hidden width of each expert's FFN (its d_ff). */
+  expertDim: number;
   /** Number of routed experts. */
   experts: number;
   /** The router (the continuous path's router under vq). Default { strategy: 'tokenChoice', topK: 2 }. */
@@ -79,8 +56,8 @@ export interface MoELayerConfig {
   expertType?: Activation;
   /** Always-on shared experts (DeepSeekMoE). Default 0. */
   sharedExperts?: number;
-  /** Hidden width of each shared expert. Default: hidden. */
-  sharedHidden?: number;
+  /** Hidden width of each shared expert's FFN. Default: expertDim. */
+  sharedExpertDim?: number;
   /** Capacity factor in training; 0 = dropless (default). */
   capacityFactor?: number;
   /** Capacity factor in evaluation. Default: capacityFactor. */
@@ -89,7 +66,7 @@ export interface MoELayerConfig {
   capacityPriority?: CapacityPriority;
   /** Another selection rule for the trained router's scores (training-free USMoE). Default null. */
   selection?: SelectionConfig | null;
-  /** Makes this a VQMoE layer. Default: absent (a plain MoE layer). */
+  /** Makes this a VQMoE layer (vqmoe.ts). Default: absent (a plain MoE layer). */
   vq?: VQMoEConfig | null;
   /**
    * Route causally: a token's routing depends only on itself and earlier positions of its
@@ -100,33 +77,32 @@ export interface MoELayerConfig {
 }
 
 /** A validated config with every default filled in. */
-export type ResolvedMoELayerConfig = Required<Omit<MoELayerConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null };
+export type ResolvedMoELayerConfig = Required<Omit<MoELayerConfig, 'vq' | 'selection'>> & { selection: SelectionConfig | null; vq: ResolvedVQMoEConfig | null };
 
-const layerKeys = ['dim', 'hidden', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedHidden', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
+const layerKeys = ['dim', 'expertDim', 'experts', 'router', 'expertType', 'sharedExperts', 'sharedExpertDim', 'capacityFactor', 'evalCapacityFactor', 'capacityPriority', 'selection', 'vq', 'causalRouting'];
 
-/** Validates a layer config and fills in the defaults. */
-export function resolveMoELayerConfig(config: MoELayerConfig, where = 'MoELayer'): ResolvedMoELayerConfig {
-  checkObject(where, 'config', config);
+/** The layer's fields under their former names, still read from configs saved before the rename. */
+const formerLayerFieldNames: Readonly<Record<string, string>> = { hidden: 'expertDim', sharedHidden: 'sharedExpertDim' };
+
+/**
+ * Validates a layer config and fills in the defaults (`where` names the layer or model in
+ * errors). Former field names (`formerLayerFieldNames`) are read as the current ones.
+ */
+export function resolveMoELayerConfig(given: MoELayerConfig, where = 'MoELayer'): ResolvedMoELayerConfig {
+  checkObject(where, 'config', given);
+  const config = withCurrentNames(where, given, formerLayerFieldNames);
   checkKeys(where, config, layerKeys);
-  const hidden = checkInteger(where, 'hidden', config.hidden, 1);
+  const expertDim = checkInteger(where, 'expertDim', config.expertDim, 1);
   const capacityFactor = checkNumber(where, 'capacityFactor', orDefault(config.capacityFactor, 0), 0, 1e6);
-  let vq: Required<VQMoEConfig> | null = null;
-  if (config.vq) {
-    const v = checkObject(where, 'vq', config.vq) as VQMoEConfig;
-    checkKeys(`${where}.vq`, v, ['regime', 'router']);
-    vq = {
-      regime: checkOneOf(where, 'vq.regime', orDefault(v.regime, 'mixed'), vqRegimes),
-      router: checkRouterConfig(where, 'vq.router', orDefault(v.router, { strategy: 'vq' })),
-    };
-  }
+  const vq = config.vq ? resolveVQMoEConfig(where, config.vq) : null;
   return {
     dim: checkInteger(where, 'dim', config.dim, 1),
-    hidden,
+    expertDim,
     experts: checkInteger(where, 'experts', config.experts, 1),
     router: checkRouterConfig(where, 'router', orDefault(config.router, vq ? vqContinuousRouter : { strategy: 'tokenChoice', topK: 2 })),
     expertType: checkOneOf(where, 'expertType', orDefault(config.expertType, 'gelu'), activations),
     sharedExperts: checkInteger(where, 'sharedExperts', orDefault(config.sharedExperts, 0), 0),
-    sharedHidden: checkInteger(where, 'sharedHidden', orDefault(config.sharedHidden, hidden), 1),
+    sharedExpertDim: checkInteger(where, 'sharedExpertDim', orDefault(config.sharedExpertDim, expertDim), 1),
     capacityFactor,
     evalCapacityFactor: checkNumber(where, 'evalCapacityFactor', orDefault(config.evalCapacityFactor, capacityFactor), 0, 1e6),
     capacityPriority: checkOneOf(where, 'capacityPriority', orDefault(config.capacityPriority, 'arrival'), ['arrival', 'weight'] as const),
@@ -153,18 +129,11 @@ export class MoELayer extends Module {
   readonly config: ResolvedMoELayerConfig;
   /** The router (the continuous path's, for VQMoE). */
   router: Router;
-  /** VQMoE: the discrete path's router (a codebook inside). */
-  vqRouter: Router | null;
   experts: Experts;
-  /** The shared experts as one FFN of width sharedExperts · sharedHidden (the sum of the shared FFNs). */
+  /** The shared experts as one FFN of width sharedExperts · sharedExpertDim (the sum of the shared FFNs). */
   shared: FeedForward | null;
-  /** VQMoE: W_mix [dim, 2], the per-token gate between the continuous and discrete paths. */
-  mix: Tensor | null;
-  /** VQMoE: the LayerNorms around the discrete path's experts (gain, bias). */
-  discreteInGain: Tensor | null;
-  discreteInBias: Tensor | null;
-  discreteOutGain: Tensor | null;
-  discreteOutBias: Tensor | null;
+  /** VQMoE: the discrete path, its router and the gate between the paths (vqmoe.ts); null for a plain MoE layer. */
+  readonly vq: VQMoEBranch | null;
 
   /** After each forward: the plan of the router (the continuous one in the mixed regime), and the discrete path's plan. */
   lastPlan: RoutingPlan | null = null;
@@ -179,6 +148,15 @@ export class MoELayer extends Module {
   lastInput: Tensor | null = null;
   /** The router as built (its own selection rule); `router` differs from it after `setSelection`. Not enumerable: parameter names stay `router.*`. */
   #trainedRouter: Router;
+  /** The layer's routing and experts as the VQ branch uses them. */
+  readonly #paths: LayerExperts = {
+    route: (router, x, context) => this.route(router, x, context),
+    dispatch: (x, plan, rows) => this.experts.dispatch(x, padPlan(plan, staticRowCount(plan)), rows),
+    continuous: async (x, context) => {
+      const plan = await this.route(this.router, x, context);
+      return { y: this.#paths.dispatch(x, plan), plan, discrete: null, mixGate: null };
+    },
+  };
 
   constructor(config: MoELayerConfig, options: MoELayerOptions = {}) {
     super();
@@ -187,19 +165,31 @@ export class MoELayer extends Module {
     const rng = options.rng ?? new Rng(0);
     this.#trainedRouter = options.router ?? buildRouter(c.router, c.experts, c.dim, rng);
     this.router = this.#trainedRouter;
-    this.experts = new Experts({ experts: c.experts, dim: c.dim, hidden: c.hidden, activation: c.expertType, rng });
-    this.shared = c.sharedExperts > 0 ? new FeedForward({ dim: c.dim, hidden: c.sharedExperts * c.sharedHidden, activation: c.expertType, rng }) : null;
-    const vq = c.vq !== null;
-    this.vqRouter = vq ? (options.vqRouter ?? buildRouter((c.vq as Required<VQMoEConfig>).router, c.experts, c.dim, rng)) : null;
-    this.mix = vq ? init.xavier([c.dim, 2], { rng }) : null;
-    this.discreteInGain = vq ? init.ones([c.dim]) : null;
-    this.discreteInBias = vq ? init.zeros([c.dim]) : null;
-    this.discreteOutGain = vq ? init.ones([c.dim]) : null;
-    this.discreteOutBias = vq ? init.zeros([c.dim]) : null;
-    for (const router of [this.router, this.vqRouter]) {
-      if (router && router.experts !== c.experts) invalid('MoELayer', 'router.experts', router.experts, `the layer's ${c.experts} experts`);
+    this.experts = new Experts({ experts: c.experts, dim: c.dim, expertDim: c.expertDim, activation: c.expertType, rng });
+    this.shared = c.sharedExperts > 0 ? new FeedForward({ dim: c.dim, ffDim: c.sharedExperts * c.sharedExpertDim, activation: c.expertType, rng }) : null;
+    this.vq = c.vq ? new VQMoEBranch(c.vq, c, { rng, router: options.vqRouter }) : null;
+    for (const [field, router] of this.#routers()) {
+      if (router.experts !== c.experts) invalid('MoELayer', `${field}.experts`, router.experts, `the layer's ${c.experts} experts`);
     }
     if (c.selection) this.setSelection(c.selection);
+  }
+
+  /** The trained routers by the prefix of their parameters and buffers: 'router', and 'vqRouter' for VQMoE. */
+  #routers(): Array<[string, Router]> {
+    return this.vq ? [['router', this.#trainedRouter], ['vqRouter', this.vq.vqRouter]] : [['router', this.#trainedRouter]];
+  }
+
+  /**
+   * The layer's fields in the order, and under the names, that checkpoints, the optimizer and
+   * gradient clipping have always had: router, vqRouter, experts, shared, then mix and the
+   * discrete path's LayerNorms — the VQ branch's parts stand where they stood as the layer's own.
+   */
+  override namedFields(): Array<[string, unknown]> {
+    const own = super.namedFields().filter(([key]) => key !== 'vq');
+    if (!this.vq) return own;
+    const branch = this.vq.namedFields();
+    const afterRouter = own.findIndex(([key]) => key === 'router') + 1;
+    return [...own.slice(0, afterRouter), ...branch.filter(([key]) => key === 'vqRouter'), ...own.slice(afterRouter), ...branch.filter(([key]) => key !== 'vqRouter')];
   }
 
   /**
@@ -214,59 +204,38 @@ export class MoELayer extends Module {
       this.router = withSelection(this.#trainedRouter, rule, options);
     }
     this.router.train(this.training);
-    (this.config as { selection: SelectionConfig | null }).selection = selection;
+    this.config.selection = selection;
   }
 
   /** The VQMoE regime, or null for a plain MoE layer. */
   get regime(): VQRegime | null {
-    return this.config.vq?.regime ?? null;
+    return this.vq?.config.regime ?? null;
   }
 
-  /** Switches a VQMoE layer between 'mixed' and 'discrete' (fine-tuning / inference); the parameters stay. */
+  /** Switches a VQMoE layer between 'mixed' and 'discrete' (fine-tuning / inference); the parameters stay. `config.vq` follows. */
   setRegime(regime: VQRegime): void {
-    if (!this.config.vq) invalid('MoELayer.setRegime', 'config.vq', null, 'a VQMoE layer (config.vq set)');
-    (this.config as { vq: Required<VQMoEConfig> }).vq = { ...(this.config.vq as Required<VQMoEConfig>), regime: checkOneOf('MoELayer.setRegime', 'regime', regime, vqRegimes) };
+    if (!this.vq) invalid('MoELayer.setRegime', 'config.vq', null, 'a VQMoE layer (config.vq set)');
+    this.vq.setRegime(regime);
   }
 
   /** x: [tokens, dim] → [tokens, dim]. Afterwards `lastPlan`, `lastStats` and `auxLoss` describe this pass. */
   async forward(x: Tensor, context: MoEContext = {}): Promise<Tensor> {
     if (x.rank !== 2 || x.shape[1] !== this.config.dim) invalid('MoELayer.forward', 'x.shape', x.shape, `[tokens, ${this.config.dim}]`);
     const ctx: RouteContext = { ...context, training: context.training ?? this.training, causal: context.causal ?? this.config.causalRouting };
-    // expert FFN rows this pass runs (compute statistics): every dispatched pair, and all
-    // experts on every token where CompeteSMoE asks for the competition
+    // expert FFN rows this pass runs (compute statistics): every dispatched pair of every path,
+    // and all experts on every token where CompeteSMoE asks for the competition
     let runs = 0;
     const competition = ctx.expertOutputNorms;
     ctx.expertOutputNorms = () => {
       runs += x.shape[0] * this.config.experts;
       return competition ? competition() : this.experts.all(x).square().sum(-1).sqrt().transpose(0, 1);
     };
-    const vq = this.config.vq;
-    let y: Tensor;
-    let plan: RoutingPlan;
-    let discrete: RoutingPlan | null = null;
-    let mixGate: Tensor | null = null;
-    if (!vq) {
-      plan = await this.route(this.router, x, ctx);
-      y = this.experts.dispatch(x, this.padded(plan));
-      runs += plan.tokenIndex.length;
-    } else {
-      discrete = await this.route(this.vqRouter as Router, x, ctx);
-      const outDiscrete = this.discretePath(x, discrete);
-      runs += discrete.tokenIndex.length;
-      if (vq.regime === 'discrete') {
-        plan = discrete;
-        y = outDiscrete;
-      } else {
-        plan = await this.route(this.router, x, ctx);
-        const outContinuous = this.experts.dispatch(x, this.padded(plan));
-        runs += plan.tokenIndex.length;
-        mixGate = softmax(x.matmul(this.mix as Tensor)); // [tokens, 2]
-        y = outContinuous.mul(slice(mixGate, 1, 0, 1)).add(outDiscrete.mul(slice(mixGate, 1, 1, 1)));
-      }
-    }
-    if (this.shared) y = y.add(this.shared.forward(x));
+    const pass: RoutedPass = this.vq ? await this.vq.forward(x, ctx, this.#paths) : await this.#paths.continuous(x, ctx);
+    const y = this.shared ? pass.y.add(this.shared.forward(x)) : pass.y;
 
+    const { plan, discrete } = pass;
     const plans = discrete && discrete !== plan ? [plan, discrete] : [plan];
+    for (const p of plans) runs += p.tokenIndex.length;
     const aux = plans.flatMap((p) => (p.auxLoss ? [p.auxLoss] : []));
     this.auxLoss = aux.length ? aux.reduce((a, b) => a.add(b)) : null;
     this.lastLosses = {};
@@ -274,16 +243,10 @@ export class MoELayer extends Module {
     this.lastPlan = plan;
     this.lastDiscretePlan = discrete;
     this.lastInput = x.detach();
-    this.lastStats = await this.statistics(plan, discrete, mixGate);
+    this.lastStats = await routingStats(plan);
+    await this.vq?.addStatistics(this.lastStats, pass);
     this.lastStats.expertRunsPerToken = runs / x.shape[0];
     return y;
-  }
-
-  /** out_d = LN(E_{k(x)}(LN(q̃))). */
-  private discretePath(x: Tensor, plan: RoutingPlan): Tensor {
-    if (!plan.quantized) throw new Error(`MoELayer: the discrete path's router '${(this.vqRouter as Router).strategy}' returned no quantized inputs (plan.quantized); use a VQ strategy`);
-    const rows = layerNorm(plan.quantized, this.discreteInGain as Tensor, this.discreteInBias as Tensor);
-    return layerNorm(this.experts.dispatch(x, this.padded(plan), rows), this.discreteOutGain as Tensor, this.discreteOutBias as Tensor);
   }
 
   /** Routes and applies the layer's capacity. */
@@ -297,44 +260,17 @@ export class MoELayer extends Module {
     return applyCapacity(plan, capacity, this.config.capacityPriority, weights, context.causal ? (context.groupSize ?? x.shape[0]) : undefined);
   }
 
-  /** The plan padded to a row count that repeats from step to step. */
-  private padded(plan: RoutingPlan): RoutingPlan {
-    return padPlan(plan, staticRowCount(plan));
-  }
-
-  private async statistics(plan: RoutingPlan, discrete: RoutingPlan | null, mixGate: Tensor | null): Promise<RoutingStats> {
-    const stats = await routingStats(plan);
-    if (discrete && discrete !== plan) {
-      const d = await routingStats(discrete);
-      stats.codePerplexity = d.codePerplexity;
-      stats.deadCodeFraction = d.deadCodeFraction;
-      stats.strategy['discrete.loadCv'] = d.loadCv;
-    }
-    if (mixGate) {
-      const g = await mixGate.data();
-      let sum = 0;
-      for (let t = 1; t < g.length; t += 2) sum += g[t];
-      stats.strategy.discreteGate = sum / (g.length / 2);
-    }
-    return stats;
-  }
-
   /** Router state that is not a parameter (auxiliary-loss-free bias, StableMoE's stage, VQ codebook usage), for checkpoints. */
   override async buffers(): Promise<Record<string, Float32Array>> {
-    return {
-      ...withPrefix('router', (await this.#trainedRouter.routerState?.()) ?? {}),
-      ...withPrefix('vqRouter', (await this.vqRouter?.routerState?.()) ?? {}),
-    };
+    let out: Record<string, Float32Array> = {};
+    for (const [prefix, router] of this.#routers()) out = { ...out, ...(await routerBuffers(prefix, router)) };
+    return out;
   }
 
   /** Restores what `buffers()` returned. */
   override loadBuffers(state: Record<string, Float32Array>): void {
-    checkBufferNames('MoELayer.loadBuffers', state, ['router', 'vqRouter']);
-    for (const [prefix, router] of [['router', this.#trainedRouter], ['vqRouter', this.vqRouter]] as const) {
-      const own = underPrefix(prefix, state);
-      if (!Object.keys(own).length) continue;
-      if (!router?.loadRouterState) throw new Error(`MoELayer.loadBuffers: the '${router?.strategy}' ${prefix} keeps no state, got ${Object.keys(own).join(', ')}`);
-      router.loadRouterState(own);
-    }
+    const routers = this.#routers();
+    checkBufferNames('MoELayer.loadBuffers', state, routers.map(([prefix]) => prefix));
+    for (const [prefix, router] of routers) loadRouterBuffers('MoELayer.loadBuffers', prefix, router, state);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Module } from '@smoe/tensor';
 import { checkBufferNames, underPrefix, withPrefix } from './buffers.js';
-import type { VQRegime } from './moe_layer.js';
+import type { VQRegime } from './vqmoe.js';
 import type { SelectionConfig } from './router_config.js';
 
 /** What a model's body offers the routing controls (Backbone, or another MoEModel). */

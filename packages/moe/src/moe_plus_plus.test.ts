@@ -24,7 +24,7 @@ function steer(layer: MoEPlusPlusLayer, first: number, second: number): void {
 
 describeEachBackend('MoE++ zero-computation experts', () => {
   it('a token routed to a null expert runs no FFN: no expert rows, zero output, and the statistics say so', async () => {
-    const layer = new MoEPlusPlusLayer({ dim, hidden: 8, experts: 4, nullExperts: 1, copyExperts: 0, constantExperts: 0, topK: 1, gatingResidual: false }, { rng: new Rng(1) });
+    const layer = new MoEPlusPlusLayer({ dim, expertDim: 8, experts: 4, nullExperts: 1, copyExperts: 0, constantExperts: 0, topK: 1, gatingResidual: false }, { rng: new Rng(1) });
     const rows: number[] = [];
     const forward = layer.experts.forward.bind(layer.experts);
     vi.spyOn(layer.experts, 'forward').mockImplementation((r, e) => (rows.push(r.shape[0]), forward(r, e)));
@@ -46,7 +46,7 @@ describeEachBackend('MoE++ zero-computation experts', () => {
   });
 
   it('copy and constant experts: w·x and w·(a₁x + a₂v) with [a₁, a₂] = softmax(x·W_c)', async () => {
-    const layer = new MoEPlusPlusLayer({ dim, hidden: 8, experts: 2, nullExperts: 0, copyExperts: 1, constantExperts: 1, topK: 1, gatingResidual: false }, { rng: new Rng(4) });
+    const layer = new MoEPlusPlusLayer({ dim, expertDim: 8, experts: 2, nullExperts: 0, copyExperts: 1, constantExperts: 1, topK: 1, gatingResidual: false }, { rng: new Rng(4) });
     steer(layer, 2, 3); // first half → copy (2), second half → constant (3)
     const xs = inputs(5);
     const y = await (await layer.forward(tensor(xs, [tokens, dim]))).data();

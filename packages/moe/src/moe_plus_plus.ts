@@ -29,7 +29,7 @@ import { Experts } from './experts.js';
 import { activations, type Activation } from './feed_forward.js';
 import type { MoEContext } from './moe_layer.js';
 import { routingStats, type RoutingStats } from './statistics.js';
-import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
+import { checkBoolean, checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault, withCurrentNames } from './validate.js';
 
 /** The zero-computation part of a model's `moe` config. */
 export interface ZeroComputationConfig {
@@ -53,7 +53,7 @@ export interface ZeroComputationConfig {
 export interface MoEPlusPlusLayerConfig extends ZeroComputationConfig {
   dim: number;
   /** Hidden width of each FFN expert. */
-  hidden: number;
+  expertDim: number;
   /** FFN experts N. */
   experts: number;
   /** 'gelu' (default) or 'swiglu'. */
@@ -83,15 +83,16 @@ export function resolveZeroComputationConfig(where: string, value: unknown, expe
   };
 }
 
-/** Validates a MoE++ layer config and fills in the defaults. */
-export function resolveMoEPlusPlusLayerConfig(config: MoEPlusPlusLayerConfig, where = 'MoEPlusPlusLayer'): ResolvedMoEPlusPlusLayerConfig {
-  checkObject(where, 'config', config);
-  checkKeys(where, config, ['dim', 'hidden', 'experts', 'expertType', ...zeroKeys]);
-  const { dim, hidden, experts, expertType, ...zero } = config;
+/** Validates a MoE++ layer config and fills in the defaults; `hidden`, expertDim's former name, is read as expertDim. */
+export function resolveMoEPlusPlusLayerConfig(given: MoEPlusPlusLayerConfig, where = 'MoEPlusPlusLayer'): ResolvedMoEPlusPlusLayerConfig {
+  checkObject(where, 'config', given);
+  const config = withCurrentNames(where, given, { hidden: 'expertDim' });
+  checkKeys(where, config, ['dim', 'expertDim', 'experts', 'expertType', ...zeroKeys]);
+  const { dim, expertDim, experts, expertType, ...zero } = config;
   const n = checkInteger(where, 'experts', experts, 1);
   return {
     dim: checkInteger(where, 'dim', dim, 1),
-    hidden: checkInteger(where, 'hidden', hidden, 1),
+    expertDim: checkInteger(where, 'expertDim', expertDim, 1),
     experts: n,
     expertType: checkOneOf(where, 'expertType', orDefault(expertType, 'gelu'), activations),
     ...resolveZeroComputationConfig(where, zero, n),
@@ -126,7 +127,7 @@ export class MoEPlusPlusLayer extends Module {
     this.config = c;
     const rng = options.rng ?? new Rng(0);
     const total = this.totalExperts;
-    this.experts = new Experts({ experts: c.experts, dim: c.dim, hidden: c.hidden, activation: c.expertType, rng });
+    this.experts = new Experts({ experts: c.experts, dim: c.dim, expertDim: c.expertDim, activation: c.expertType, rng });
     this.gate = init.normal([c.dim, total], Math.sqrt(0.1 / c.dim), { rng });
     this.residualGate = c.gatingResidual ? init.zeros([total, total]) : null;
     this.constantGate = c.constantExperts > 0 ? init.xavier([c.constantExperts, c.dim, 2], { rng }) : null;

@@ -7,7 +7,8 @@
  */
 import { Module, Rng, type Tensor } from '@smoe/tensor';
 import { checkBufferNames, decodeRngState, encodeRngState, underPrefix, withPrefix } from './buffers.js';
-import type { MoELayer, VQMoEConfig, VQRegime } from './moe_layer.js';
+import type { MoELayer } from './moe_layer.js';
+import type { ResolvedVQMoEConfig, VQRegime } from './vqmoe.js';
 import type { SelectionConfig } from './router_config.js';
 import type { RoutingStats } from './statistics.js';
 import { invalid } from './validate.js';
@@ -37,7 +38,7 @@ export interface MixtureLayer {
 
 /** The part of a model config the routing controls keep in step with the layers. */
 export interface RoutedConfig {
-  moe: { selection: SelectionConfig | null; vq: Required<VQMoEConfig> | null } | null;
+  moe: { selection: SelectionConfig | null; vq: ResolvedVQMoEConfig | null } | null;
 }
 
 export abstract class RoutedStack extends Module {

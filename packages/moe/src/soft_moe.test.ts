@@ -11,7 +11,7 @@ const m = 5;
 
 describeEachBackend('SoftMoELayer', () => {
   it('matches the paper\'s equations computed by hand on the host (D over tokens, C over slots)', async () => {
-    const layer = new SoftMoELayer({ dim, hidden: 8, experts: 3, slotsPerExpert: 2, normalize: false }, { rng: new Rng(1) });
+    const layer = new SoftMoELayer({ dim, expertDim: 8, experts: 3, slotsPerExpert: 2, normalize: false }, { rng: new Rng(1) });
     const x = randn([m, dim], 1, { rng: new Rng(2) });
     const y = await (await layer.forward(x)).data();
     const xs = await x.data();
@@ -43,7 +43,7 @@ describeEachBackend('SoftMoELayer', () => {
   });
 
   it('drops no token: every token feeds every slot and takes a full unit of combine weight', async () => {
-    const layer = new SoftMoELayer({ dim, hidden: 8, experts: 4 }, { rng: new Rng(3) });
+    const layer = new SoftMoELayer({ dim, expertDim: 8, experts: 4 }, { rng: new Rng(3) });
     const x = randn([2 * m, dim], 1, { rng: new Rng(4) });
     const y = await (await layer.forward(x, { groupSize: m })).data();
     const { dispatch, combine } = layer.lastWeights!;
@@ -62,7 +62,7 @@ describeEachBackend('SoftMoELayer', () => {
   });
 
   it('is permutation-equivariant over the tokens of a group', async () => {
-    const layer = new SoftMoELayer({ dim, hidden: 8, experts: 3, slotsPerExpert: 2 }, { rng: new Rng(5) });
+    const layer = new SoftMoELayer({ dim, expertDim: 8, experts: 3, slotsPerExpert: 2 }, { rng: new Rng(5) });
     const x = randn([m, dim], 1, { rng: new Rng(6) });
     const order = [3, 0, 4, 1, 2];
     const xs = await x.data();

@@ -25,7 +25,7 @@ import { Experts } from './experts.js';
 import { activations, type Activation } from './feed_forward.js';
 import type { MoEContext } from './moe_layer.js';
 import type { RoutingStats } from './statistics.js';
-import { checkBoolean, checkInteger, checkKeys, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
+import { checkBoolean, checkInteger, checkKeys, checkObject, checkOneOf, invalid, orDefault, withCurrentNames } from './validate.js';
 
 /** The Soft MoE part of a model's `moe` config. */
 export interface SoftMoEConfig {
@@ -39,8 +39,8 @@ export interface SoftMoEConfig {
 export interface SoftMoELayerConfig extends SoftMoEConfig {
   /** Model width d. */
   dim: number;
-  /** Hidden width of each expert. */
-  hidden: number;
+  /** Hidden width of each expert's FFN. */
+  expertDim: number;
   /** Number of experts n. */
   experts: number;
   /** Expert FFN: 'gelu' (default) or 'swiglu'. */
@@ -59,14 +59,15 @@ export function resolveSoftMoEConfig(where: string, value: unknown): Required<So
   };
 }
 
-/** Validates a Soft MoE layer config and fills in the defaults. */
-export function resolveSoftMoELayerConfig(config: SoftMoELayerConfig, where = 'SoftMoELayer'): ResolvedSoftMoELayerConfig {
-  checkObject(where, 'config', config);
-  checkKeys(where, config, ['dim', 'hidden', 'experts', 'expertType', 'slotsPerExpert', 'normalize']);
-  const { dim, hidden, experts, expertType, ...soft } = config;
+/** Validates a Soft MoE layer config and fills in the defaults; `hidden`, expertDim's former name, is read as expertDim. */
+export function resolveSoftMoELayerConfig(given: SoftMoELayerConfig, where = 'SoftMoELayer'): ResolvedSoftMoELayerConfig {
+  checkObject(where, 'config', given);
+  const config = withCurrentNames(where, given, { hidden: 'expertDim' });
+  checkKeys(where, config, ['dim', 'expertDim', 'experts', 'expertType', 'slotsPerExpert', 'normalize']);
+  const { dim, expertDim, experts, expertType, ...soft } = config;
   return {
     dim: checkInteger(where, 'dim', dim, 1),
-    hidden: checkInteger(where, 'hidden', hidden, 1),
+    expertDim: checkInteger(where, 'expertDim', expertDim, 1),
     experts: checkInteger(where, 'experts', experts, 1),
     expertType: checkOneOf(where, 'expertType', orDefault(expertType, 'gelu'), activations),
     ...resolveSoftMoEConfig(where, soft),
@@ -102,7 +103,7 @@ export class SoftMoELayer extends Module {
     const c = resolveSoftMoELayerConfig(config);
     this.config = c;
     const rng = options.rng ?? new Rng(0);
-    this.experts = new Experts({ experts: c.experts, dim: c.dim, hidden: c.hidden, activation: c.expertType, rng });
+    this.experts = new Experts({ experts: c.experts, dim: c.dim, expertDim: c.expertDim, activation: c.expertType, rng });
     this.slots = init.normal([c.dim, c.experts * c.slotsPerExpert], Math.sqrt(1 / c.dim), { rng });
     this.slotScale = c.normalize ? init.ones([1]) : null;
   }

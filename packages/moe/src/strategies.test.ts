@@ -9,7 +9,7 @@ import { sgdStep } from '../test/sgd.js';
 describeEachBackend('MoELayer with every registered strategy', () => {
   for (const strategy of routerNames()) {
     it(`${strategy}: forward, backward, statistics, static row counts`, async () => {
-      const moe = new MoELayer({ dim: 8, hidden: 8, experts: 4, router: { strategy } }, { rng: new Rng(1) });
+      const moe = new MoELayer({ dim: 8, expertDim: 8, experts: 4, router: { strategy } }, { rng: new Rng(1) });
       const x = randn([16, 8], 1, { rng: new Rng(2), requiresGrad: true });
       const tokenIds = Int32Array.from({ length: 16 }, (_, i) => i % 5);
       for (let step = 0; step < 2; step++) {

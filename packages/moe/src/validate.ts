@@ -83,3 +83,21 @@ export function checkKeys(where: string, value: object, known: readonly string[]
 export function orDefault<T>(value: T | undefined, fallback: T): T {
   return value === undefined ? fallback : value;
 }
+
+/**
+ * `config` with fields given under a former name moved to the current one (`renamed`: former →
+ * current), so configs saved before a rename (checkpoints, run summaries) still load. A config
+ * that gives both names is refused: which value was meant cannot be told.
+ */
+export function withCurrentNames<T extends object>(where: string, config: T, renamed: Readonly<Record<string, string>>): T {
+  const out = { ...config } as Record<string, unknown>;
+  for (const [former, current] of Object.entries(renamed)) {
+    if (!(former in out)) continue;
+    if (out[former] !== undefined && out[current] !== undefined) {
+      invalid(where, former, out[former], `absent beside ${current} (${former} is ${current}'s former name; keep only ${current})`);
+    }
+    if (out[former] !== undefined) out[current] = out[former];
+    delete out[former];
+  }
+  return out as T;
+}

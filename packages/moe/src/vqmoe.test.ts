@@ -6,7 +6,7 @@ import { MoELayer } from './moe_layer.js';
 import { checkGradients } from '../test/finite_differences.js';
 
 function vqLayer(regime: 'mixed' | 'discrete' = 'mixed'): MoELayer {
-  return new MoELayer({ dim: 4, hidden: 6, experts: 3, vq: { regime, router: { strategy: 'vq', seed: 4 } } }, { rng: new Rng(7) });
+  return new MoELayer({ dim: 4, expertDim: 6, experts: 3, vq: { regime, router: { strategy: 'vq', seed: 4 } } }, { rng: new Rng(7) });
 }
 
 /**
@@ -63,7 +63,7 @@ describeEachBackend('VQMoE layer', () => {
     const pair = concat([x, x.add(tensor([[0.02, -0.01, 0.015, 0.01]]))], 0); // [2, 4], near each other
     const outputs: Record<string, Float32Array> = {};
     for (const straightThrough of ['damped', 'standard'] as const) {
-      const moe = new MoELayer({ dim: 4, hidden: 6, experts: 3, vq: { regime: 'discrete', router: { strategy: 'vq', seed: 4, ...(straightThrough === 'standard' ? { straightThrough } : {}) } } }, { rng: new Rng(7) });
+      const moe = new MoELayer({ dim: 4, expertDim: 6, experts: 3, vq: { regime: 'discrete', router: { strategy: 'vq', seed: 4, ...(straightThrough === 'standard' ? { straightThrough } : {}) } } }, { rng: new Rng(7) });
       outputs[straightThrough] = (await (await moe.forward(pair, { training: false })).data()) as Float32Array;
       expect(moe.lastDiscretePlan?.codes?.[0]).toBe(moe.lastDiscretePlan?.codes?.[1]);
     }
@@ -102,7 +102,7 @@ describeEachBackend('VQMoE layer', () => {
     it(`gradients of experts, routers, codebook and inputs through the ${straightThrough} straight-through estimator match finite differences (${regime})`, async () => {
       const vq = createRouter({ strategy: 'vq', experts: 3, dim: 4, seed: 4, straightThrough, dampRate: 0.05 });
       const vqRouter = new StraightThroughSurrogate(vq, straightThrough === 'damped' ? 0.95 : 1);
-      const moe = new MoELayer({ dim: 4, hidden: 6, experts: 3, vq: { regime } }, { rng: new Rng(7), vqRouter });
+      const moe = new MoELayer({ dim: 4, expertDim: 6, experts: 3, vq: { regime } }, { rng: new Rng(7), vqRouter });
       // Each token near one code, so that no code changes under a finite-difference step.
       const codes = (await (vq as unknown as { codebook: { embeddings: Tensor } }).codebook.embeddings.data()) as Float32Array;
       const noise = (await randn([6, 4], 0.2, { rng: new Rng(3) }).data()) as Float32Array;

@@ -95,6 +95,27 @@ describe('Module', () => {
     expect(paths).toEqual(['', 'blocks.0', 'blocks.0.attention', 'blocks.0.mlp.0', 'blocks.0.mlp.1', 'blocks.1', 'blocks.1.attention', 'blocks.1.mlp.0', 'blocks.1.mlp.1', 'experts.a', 'experts.b']);
   });
 
+  it('a module that lists its own fields names and orders its parameters by that list', () => {
+    // A part moved into a sub-module (`part`) whose parameters keep the names and places they
+    // had as the parent's own fields: first, then part.weight as 'moved', last, then part.bias.
+    class Part extends Module {
+      weight = init.ones([2]);
+      bias = init.zeros([2]);
+    }
+    class Parent extends Module {
+      first = init.ones([1]);
+      last = init.ones([3]);
+      part = new Part();
+      override namedFields(): Array<[string, unknown]> {
+        return [['first', this.first], ['moved', this.part.weight], ['last', this.last], ['bias', this.part.bias]];
+      }
+    }
+    const parent = new Parent();
+    expect(parent.namedParameters().map(([name]) => name)).toEqual(['first', 'moved', 'last', 'bias']);
+    expect(parent.parameters()[1]).toBe(parent.part.weight);
+    expect(new Part().namedFields().map(([name]) => name)).toEqual(['weight', 'bias']);
+  });
+
   it('parameterCount counts scalars', () => {
     const model = new Model();
     const perBlock = (16 + 4) + (32 + 8) + (32 + 4) + 4;

@@ -17,10 +17,7 @@ function children(value: unknown, path: string, visit: (path: string, value: Ten
   seen.add(value);
   if (value instanceof Module) {
     visit(path, value);
-    for (const key of Object.keys(value)) {
-      if (key === 'training') continue;
-      children((value as unknown as Record<string, unknown>)[key], path ? `${path}.${key}` : key, visit, seen);
-    }
+    for (const [key, field] of value.namedFields()) children(field, path ? `${path}.${key}` : key, visit, seen);
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => children(v, `${path}.${i}`, visit, seen));
   } else if (value instanceof Map) {
@@ -31,6 +28,16 @@ function children(value: unknown, path: string, visit: (path: string, value: Ten
 export abstract class Module {
   /** Training mode (dropout on, routers' training behaviour); switched by `train()` / `eval()`. */
   training = true;
+
+  /**
+   * The fields that may hold parameters and sub-modules, as [name, value] in order: their names
+   * and order become the parameters' names and order (checkpoints, the optimizer, gradient
+   * clipping). Default: the object's own properties, `training` aside. A module overrides it
+   * when a part moves into a sub-module whose parameters must keep their names and places.
+   */
+  namedFields(): Array<[string, unknown]> {
+    return Object.entries(this).filter(([key]) => key !== 'training');
+  }
 
   /** Parameters by property path, in a stable order. */
   namedParameters(): Array<[string, Tensor]> {
