@@ -35,14 +35,23 @@ describeEachBackend('MoELayer', () => {
 
   it('exposes the plan, statistics and auxiliary loss after a forward', async () => {
     const moe = layer();
-    const y = await moe.forward(randn([8, 4], 1, { rng: new Rng(1) }));
+    const x = randn([8, 4], 1, { rng: new Rng(1) });
+    const y = await moe.forward(x);
     expect(y.shape).toEqual([8, 4]);
     expect(moe.lastPlan?.tokenIndex.length).toBe(16);
     const stats = moe.lastStats;
     expect(stats).not.toBeNull();
     expect(stats?.expertsPerToken).toBe(2);
     expect(stats?.load.reduce((a, b) => a + b, 0)).toBe(16);
-    expect(stats?.routingEntropy).toBeGreaterThan(0);
+    // Routing entropy: the mean over tokens of −Σ_j p_j log p_j, p = softmax(x·W_gate) computed here.
+    const [inputs, gate] = await Promise.all([x.data(), (moe.router as TopKRouter).gate.data()]);
+    let entropy = 0;
+    for (let t = 0; t < 8; t++) {
+      const scores = [0, 1, 2, 3].map((j) => [0, 1, 2, 3].reduce((sum, k) => sum + inputs[t * 4 + k] * gate[k * 4 + j], 0));
+      const total = scores.reduce((sum, v) => sum + Math.exp(v), 0);
+      for (const v of scores) entropy -= (Math.exp(v) / total) * Math.log(Math.exp(v) / total);
+    }
+    expect(stats?.routingEntropy).toBeCloseTo(entropy / 8, 5);
     expect(stats?.droppedFraction).toBe(0);
     expect(moe.auxLoss?.shape).toEqual([]);
     expect(Object.keys(moe.lastLosses)).toEqual(['balance']);
