@@ -13,7 +13,11 @@ export interface OpenBounds {
   max?: boolean;
 }
 
-/** The spellings of one package's config errors. */
+/**
+ * The spellings of one package's config errors. Methods may use `this` (the wording they are
+ * called on), so a copy with one spelling changed (`{ ...allowedWording, oneOf }`) keeps the
+ * rest of its messages consistent.
+ */
 export interface Wording {
   /** How strings are quoted in messages. */
   readonly quote: Quote;
