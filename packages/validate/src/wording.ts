@@ -1,7 +1,7 @@
 /**
  * How a package words its config errors. Two sentence forms are in use and users know them:
  * `where: field = value is invalid; allowed: …` (`allowedWording`: datasets, moe, trainer,
- * tensor) and `where: field = value is not allowed; expected …` (`expectedWording`: routers,
+ * tensor, hub) and `where: field = value is not allowed; expected …` (`expectedWording`: routers,
  * vq). A package takes one and overrides a spelling only where its messages already read
  * otherwise; the checks themselves (`createChecks`) are the same for every package.
  */
