@@ -7,7 +7,7 @@
  * Epochs with `dropLast` skip the final partial batch, so every batch has the same shape.
  * Pure.
  */
-import { DatasetError, describeValue } from './validate.js';
+import { DatasetError, describeValue, invalid } from './validate.js';
 
 export type BatchConfigValue = number | string | boolean | null;
 
@@ -126,9 +126,5 @@ export function batchIterator<T>(order: BatchOrder, build: (items: Int32Array, e
 export function checkEpochs(where: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value;
-  throw new DatasetError(`${where}: epochs = ${describeValue(value)} is invalid; allowed: an integer >= 1 or Infinity`, {
-    field: 'epochs',
-    value,
-    allowed: 'an integer >= 1 or Infinity',
-  });
+  return invalid(where, 'epochs', value, 'an integer ≥ 1 or Infinity');
 }

@@ -17,7 +17,7 @@ import type { DecoderLanguageModel } from '@smoe/moe';
 import { encodeSafetensors, type SafetensorsTensor } from '@smoe/trainer';
 import { writeFileAtomic } from '@smoe/trainer/node';
 import { architectureNames, defaultArchitecture, tensorSpecs, toHuggingFaceConfig, type Architecture, type TensorSpec } from './architectures.js';
-import { HubError } from './errors.js';
+import { checkOneOf, invalid } from './errors.js';
 
 /** Options of `saveHuggingFace`. */
 export interface SaveOptions {
@@ -66,10 +66,9 @@ function shardPlan(specs: TensorSpec[], maxBytes: number): TensorSpec[][] {
 
 /** Writes `model` to `dir` in a Transformers layout. */
 export async function saveHuggingFace(model: DecoderLanguageModel, dir: string, options: SaveOptions = {}): Promise<SavedCheckpoint> {
-  const architecture = options.architecture ?? defaultArchitecture(model.config);
-  if (!architectureNames.includes(architecture)) throw new HubError(`saveHuggingFace: architecture ${JSON.stringify(architecture)} is not one of ${architectureNames.join(', ')}`);
+  const architecture = checkOneOf('saveHuggingFace', 'architecture', options.architecture ?? defaultArchitecture(model.config), architectureNames);
   const maxShardBytes = options.maxShardBytes ?? 5e9;
-  if (!(maxShardBytes > 0)) throw new HubError(`saveHuggingFace: maxShardBytes must be a positive number of bytes, got ${maxShardBytes}`);
+  if (!(maxShardBytes > 0)) invalid('saveHuggingFace', 'maxShardBytes', maxShardBytes, 'a number of bytes > 0 (Infinity: one file)');
   const config = toHuggingFaceConfig(model.config, architecture);
   const specs = tensorSpecs(model.config, architecture);
   const parameters = new Map(model.namedParameters());

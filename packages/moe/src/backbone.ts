@@ -143,7 +143,7 @@ export function resolveBackboneConfig(where: string, config: BackboneConfig, { c
     modelDim,
     heads,
     ffDim,
-    dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, true),
+    dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, { max: true }),
     activation,
     moe,
     seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -(2 ** 53), 2 ** 53),

@@ -135,7 +135,7 @@ export function resolveDecoderLanguageModelConfig(config: DecoderLanguageModelCo
     headDim: checkInteger(where, 'headDim', orDefault(config.headDim, modelDim / heads), 2),
     ffDim: checkInteger(where, 'ffDim', orDefault(config.ffDim, moe?.expertDim), 1),
     normEps: checkNumber(where, 'normEps', orDefault(config.normEps, 1e-6), 0, 1),
-    ropeBase: checkNumber(where, 'ropeBase', orDefault(config.ropeBase, 10000), 1, 1e12, true),
+    ropeBase: checkNumber(where, 'ropeBase', orDefault(config.ropeBase, 10000), 1, 1e12, { max: true }),
     qkvBias: checkBoolean(where, 'qkvBias', orDefault(config.qkvBias, false)),
     qkNorm: checkBoolean(where, 'qkNorm', orDefault(config.qkNorm, false)),
     tieEmbeddings: checkBoolean(where, 'tieEmbeddings', orDefault(config.tieEmbeddings, false)),

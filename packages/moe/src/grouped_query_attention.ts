@@ -70,7 +70,7 @@ export class GroupedQueryAttention extends Module {
     if (options.headDim === undefined && this.dim % this.heads !== 0) invalid(where, 'heads', this.heads, `a divisor of dim (${this.dim}), or give headDim`);
     this.headDim = checkInteger(where, 'headDim', orDefault(options.headDim, this.dim / this.heads), 2);
     if (this.headDim % 2 !== 0) invalid(where, 'headDim', this.headDim, 'an even width (RoPE rotates pairs)');
-    this.ropeBase = checkNumber(where, 'ropeBase', orDefault(options.ropeBase, 10000), 1, 1e12, true);
+    this.ropeBase = checkNumber(where, 'ropeBase', orDefault(options.ropeBase, 10000), 1, 1e12, { max: true });
     this.normEps = checkNumber(where, 'normEps', orDefault(options.normEps, 1e-6), 0, 1);
     const bias = checkBoolean(where, 'qkvBias', orDefault(options.qkvBias, false));
     const qkNorm = checkBoolean(where, 'qkNorm', orDefault(options.qkNorm, false));

@@ -31,16 +31,27 @@ describeEachBackend('LanguageModel', () => {
     const logits = await model.forward(ids);
     expect(logits.shape).toEqual([2, 6, 12]);
     expect(model.body.moeLayers().map((l) => l.layer)).toEqual([1]);
-    const result = await model.loss(batch(2, 6));
+    const data = batch(2, 6);
+    const result = await model.loss(data);
     expect(result.routing.map((r) => r.layer)).toEqual([1]);
-    expect(result.metrics.taskLoss).toBeGreaterThan(0);
+    // The task loss is the mean cross-entropy of the logits against the next tokens.
+    const values = await (await model.forward(data.inputs, [2, 6])).data();
+    let crossEntropy = 0;
+    for (let row = 0; row < 12; row++) {
+      const logits = Array.from(values.subarray(row * 12, row * 12 + 12));
+      const top = Math.max(...logits);
+      crossEntropy += top + Math.log(logits.reduce((sum, v) => sum + Math.exp(v - top), 0)) - logits[data.targets[row]];
+    }
+    expect(result.metrics.taskLoss).toBeCloseTo(crossEntropy / 12, 5);
     expect(result.metrics.bitsPerToken).toBeCloseTo(result.metrics.taskLoss / Math.LN2, 5);
     expect(result.metrics['routing.expertsPerToken']).toBe(2);
     // Per-layer metrics: the layer's balance and its load per expert (fractions summing to 1).
     expect(result.metrics['layer1.loadCv']).toBeCloseTo(result.routing[0].stats.loadCv, 6);
     const loads = [0, 1, 2, 3].map((e) => result.metrics[`layer1.load.${e}`]);
     expect(loads.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    expect(result.auxLoss).not.toBeNull();
+    // The aux loss is tokenChoice's weighted sum over its one MoE layer: 0.01 · balance + 0.001 · z.
+    const { balance, z } = model.body.moeLayers()[0].moe.lastLosses;
+    expect(await result.auxLoss!.item()).toBeCloseTo(0.01 * (await balance.item()) + 1e-3 * (await z.item()), 6);
   });
 
   it('is causal: a later token does not change earlier logits', async () => {

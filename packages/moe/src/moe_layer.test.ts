@@ -35,14 +35,23 @@ describeEachBackend('MoELayer', () => {
 
   it('exposes the plan, statistics and auxiliary loss after a forward', async () => {
     const moe = layer();
-    const y = await moe.forward(randn([8, 4], 1, { rng: new Rng(1) }));
+    const x = randn([8, 4], 1, { rng: new Rng(1) });
+    const y = await moe.forward(x);
     expect(y.shape).toEqual([8, 4]);
     expect(moe.lastPlan?.tokenIndex.length).toBe(16);
     const stats = moe.lastStats;
     expect(stats).not.toBeNull();
     expect(stats?.expertsPerToken).toBe(2);
     expect(stats?.load.reduce((a, b) => a + b, 0)).toBe(16);
-    expect(stats?.routingEntropy).toBeGreaterThan(0);
+    // Routing entropy: the mean over tokens of −Σ_j p_j log p_j, p = softmax(x·W_gate) computed here.
+    const [inputs, gate] = await Promise.all([x.data(), (moe.router as TopKRouter).gate.data()]);
+    let entropy = 0;
+    for (let t = 0; t < 8; t++) {
+      const scores = [0, 1, 2, 3].map((j) => [0, 1, 2, 3].reduce((sum, k) => sum + inputs[t * 4 + k] * gate[k * 4 + j], 0));
+      const total = scores.reduce((sum, v) => sum + Math.exp(v), 0);
+      for (const v of scores) entropy -= (Math.exp(v) / total) * Math.log(Math.exp(v) / total);
+    }
+    expect(stats?.routingEntropy).toBeCloseTo(entropy / 8, 5);
     expect(stats?.droppedFraction).toBe(0);
     expect(moe.auxLoss?.shape).toEqual([]);
     expect(Object.keys(moe.lastLosses)).toEqual(['balance']);
@@ -50,12 +59,23 @@ describeEachBackend('MoELayer', () => {
 
   it('drops pairs beyond capacity and keeps static shapes', async () => {
     const moe = layer({ capacityFactor: 0.5, experts: 2, topK: 1 });
-    const y = await moe.forward(randn([8, 4], 1, { rng: new Rng(4) }));
+    const x = randn([8, 4], 1, { rng: new Rng(4) });
+    const y = await moe.forward(x);
     expect(y.shape).toEqual([8, 4]);
-    const plan = moe.lastPlan;
-    expect(Math.max(...(plan?.counts ?? []))).toBeLessThanOrEqual(2);
-    expect(moe.lastStats?.droppedFraction).toBeGreaterThan(0);
-    expect(moe.lastStats?.unroutedFraction).toBeGreaterThan(0);
+    // Capacity ceil(0.5 · 1 · 8 / 2) = 2 per expert: each expert keeps min(demand, 2) of the
+    // tokens whose top-1 it is (demand from argmax of x·W_gate, computed here); the rest drop.
+    const [inputs, gate] = await Promise.all([x.data(), (moe.router as TopKRouter).gate.data()]);
+    const demand = [0, 0];
+    for (let t = 0; t < 8; t++) {
+      const [a, b] = [0, 1].map((j) => [0, 1, 2, 3].reduce((sum, k) => sum + inputs[t * 4 + k] * gate[k * 2 + j], 0));
+      demand[a >= b ? 0 : 1]++;
+    }
+    const kept = demand.reduce((sum, d) => sum + Math.min(d, 2), 0);
+    expect(Array.from(moe.lastPlan!.counts)).toEqual(demand.map((d) => Math.min(d, 2)));
+    expect(kept).toBeLessThan(8);
+    // Top-1: a dropped pair is a token left with no expert, so both fractions are (8 − kept) / 8.
+    expect(moe.lastStats?.droppedFraction).toBe((8 - kept) / 8);
+    expect(moe.lastStats?.unroutedFraction).toBe((8 - kept) / 8);
   });
 }, ['cpu']);
 

@@ -62,7 +62,7 @@ export function resolveSequenceClassifierConfig(config: SequenceClassifierConfig
     body: resolveBody(checkObject(where, 'body', config.body) as unknown as LanguageModelConfig | DecoderLanguageModelConfig),
     classes: checkInteger(where, 'classes', config.classes, 2),
     pool: checkOneOf(where, 'pool', orDefault(config.pool, 'mean'), ['mean', 'last'] as const),
-    dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, true),
+    dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, { max: true }),
     seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -(2 ** 53), 2 ** 53),
   };
 }

@@ -51,7 +51,10 @@ describeEachBackend('VQMoE layer', () => {
     expect(moe.router.strategy).toBe('stableMoE');
     expect(moe.lastDiscretePlan?.codes?.length).toBe(8);
     expect(Object.keys(moe.lastLosses)).toEqual(expect.arrayContaining(['vq.vq', 'balance']));
-    expect(moe.auxLoss).not.toBeNull();
+    // The aux loss is the sum of both paths' aux losses (the discrete one holds the VQ loss).
+    expect(await moe.auxLoss!.item()).toBeCloseTo((await moe.lastPlan!.auxLoss!.item()) + (await moe.lastDiscretePlan!.auxLoss!.item()), 6);
+    // The vq router's aux loss is β_vq · L_vq with β_vq = 0.08.
+    expect(await moe.lastDiscretePlan!.auxLoss!.item()).toBeCloseTo(0.08 * (await moe.lastLosses['vq.vq'].item()), 7);
     const stats = moe.lastStats;
     expect(stats?.codePerplexity).toBeGreaterThanOrEqual(1);
     expect(stats?.strategy.discreteGate).toBeGreaterThan(0);

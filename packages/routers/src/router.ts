@@ -15,7 +15,7 @@
  */
 import { Module, Rng, add, init, matmul, mul, softmax, type Tensor } from '@smoe/tensor';
 import { importanceLoss, switchBalanceLoss, zLoss } from './losses.js';
-import { defaultTo, integerIn, lossWeight, numberIn, bool } from './options.js';
+import { orDefault, checkInteger, lossWeight, checkNumber, checkBoolean } from './options.js';
 import type { RouteContext, Router, RoutingPlan } from './plan.js';
 import { createSelection, type SelectionRule } from './selection/rule.js';
 
@@ -82,18 +82,18 @@ export interface LossWeights {
 
 /** Validates experts, dim and seed; returns the generator for the init. */
 export function resolveBase(where: string, options: RouterBaseOptions): { experts: number; dim: number; rng: Rng | undefined } {
-  const experts = integerIn(where, 'experts', options.experts, 1);
-  const dim = integerIn(where, 'dim', options.dim, 1);
-  const rng = options.seed === undefined ? undefined : new Rng(numberIn(where, 'seed', options.seed, -Infinity, Infinity));
+  const experts = checkInteger(where, 'experts', options.experts, 1);
+  const dim = checkInteger(where, 'dim', options.dim, 1);
+  const rng = options.seed === undefined ? undefined : new Rng(checkNumber(where, 'seed', options.seed, -Infinity, Infinity));
   return { experts, dim, rng };
 }
 
 /** Validates the loss coefficients with the strategy's defaults. */
 export function resolveLossWeights(where: string, options: LossWeightOptions, defaults: LossWeights): LossWeights {
   return {
-    balance: lossWeight(where, 'balanceLossWeight', defaultTo(options.balanceLossWeight, defaults.balance)),
-    z: lossWeight(where, 'zLossWeight', defaultTo(options.zLossWeight, defaults.z)),
-    importance: lossWeight(where, 'importanceLossWeight', defaultTo(options.importanceLossWeight, defaults.importance)),
+    balance: lossWeight(where, 'balanceLossWeight', orDefault(options.balanceLossWeight, defaults.balance)),
+    z: lossWeight(where, 'zLossWeight', orDefault(options.zLossWeight, defaults.z)),
+    importance: lossWeight(where, 'importanceLossWeight', orDefault(options.importanceLossWeight, defaults.importance)),
   };
 }
 
@@ -111,10 +111,10 @@ export class LinearScorer extends Scorer {
     const { experts, dim, rng } = resolveBase(where, options);
     this.experts = experts;
     this.dim = dim;
-    const std = numberIn(where, 'initStd', defaultTo<unknown>(options.initStd, Math.sqrt(0.1 / dim)), 0, Infinity);
+    const std = checkNumber(where, 'initStd', orDefault<unknown>(options.initStd, Math.sqrt(0.1 / dim)), 0, Infinity);
     this.weight = init.normal([dim, experts], std, { rng });
     this.weight.name = 'weight';
-    this.bias = bool(where, 'gateBias', defaultTo<unknown>(options.gateBias, false)) ? init.zeros([experts]) : undefined;
+    this.bias = checkBoolean(where, 'gateBias', orDefault<unknown>(options.gateBias, false)) ? init.zeros([experts]) : undefined;
   }
 
   score(x: Tensor): ScoreOutput {

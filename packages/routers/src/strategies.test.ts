@@ -1,7 +1,7 @@
 // Every registered strategy: builds from the registry, routes in training and evaluation with
 // valid plans, and sends gradients where its method says; plus each one's own behaviour.
 import { describe, expect, it } from 'vitest';
-import { Rng, matmul, tensor, type Tensor } from '@smoe/tensor';
+import { Rng, matmul, noGrad, tensor, type Tensor } from '@smoe/tensor';
 import {
   AuxiliaryLossFreeRouter,
   CompeteSMoERouter,
@@ -35,6 +35,21 @@ const x = tensor(new Rng(7).normalArray(tokens * dim), [tokens, dim]);
 const tokenIds = Int32Array.from({ length: tokens }, (_, i) => (i * 7) % 13);
 const train: RouteContext = { training: true, tokenIds, rng: new Rng(3) };
 const evaluate: RouteContext = { training: false, tokenIds };
+
+/** The gate's probabilities softmax(x·W_g), computed here in float64 from the router's weight: [tokens][experts]. */
+async function gateProbabilities(router: Router, input: Tensor): Promise<number[][]> {
+  const weight = await new Map(router.namedParameters()).get('scorer.weight')!.data();
+  const values = await input.data();
+  const [rows, width] = input.shape;
+  const columns = weight.length / width;
+  return Array.from({ length: rows }, (_, t) => {
+    const scores = Array.from({ length: columns }, (_, j) => Array.from({ length: width }, (_, k) => values[t * width + k] * weight[k * columns + j]).reduce((a, b) => a + b, 0));
+    const top = Math.max(...scores);
+    const exps = scores.map((v) => Math.exp(v - top));
+    const total = exps.reduce((a, b) => a + b, 0);
+    return exps.map((v) => v / total);
+  });
+}
 
 async function gradNames(router: Router, plan: RoutingPlan): Promise<string[]> {
   router.zeroGrad();
@@ -175,7 +190,13 @@ describe('strategy behaviour', () => {
     const router = createRouter({ strategy: 'switch', experts, dim, seed: 1 });
     expect((await router.route(x, train)).capacity).toBe(Math.ceil((1.25 * tokens) / experts));
     expect((await router.route(x, evaluate)).capacity).toBe(Math.ceil((2 * tokens) / experts));
-    expect((await router.route(x, train)).losses.balance).toBeDefined();
+    // The Switch balance loss N · Σ_j f_j · P̄_j: f_j the fraction of tokens whose top-1 is j
+    // (before capacity), P̄_j the mean gate probability of expert j.
+    const P = await gateProbabilities(router, x);
+    const demand = new Array<number>(experts).fill(0);
+    for (const row of P) demand[row.indexOf(Math.max(...row))]++;
+    const balance = experts * demand.reduce((sum, count, j) => sum + (count / tokens) * (P.reduce((s, row) => s + row[j], 0) / tokens), 0);
+    expect(await (await router.route(x, train)).losses.balance.item()).toBeCloseTo(balance, 5);
   });
 
   it('gshard: top-2 weights renormalised over the pair', async () => {
@@ -285,16 +306,55 @@ describe('strategy behaviour', () => {
     const plan = await router.route(x, { training: true, expertOutputNorms: () => norms });
     expect(plan.stats.competition).toBe(1);
     plan.tokenIndex.forEach((t, p) => expect(plan.expertIndex[p]).toBe(t % experts));
-    expect(plan.losses.imitation).toBeDefined();
+    // The imitation loss: mean squared distance of softmax(S) to the competition's winners (one-hot: top-1 of norms 5 vs 1).
+    const P = await gateProbabilities(router, x);
+    const imitation = P.reduce((sum, row, t) => sum + row.reduce((s, p, j) => s + (p - (j === t % experts ? 1 : 0)) ** 2, 0), 0) / (tokens * experts);
+    expect(await plan.losses.imitation.item()).toBeCloseTo(imitation, 6);
+    expect(await plan.auxLoss!.item()).toBeCloseTo(5 * imitation + 0.01 * (await plan.losses.balance.item()), 5);
     expect(await gradNames(router, plan)).toEqual(['scorer.weight']);
     expect((await router.route(x, { training: true })).stats.competition).toBe(0);
     expect((await router.route(x, { training: false, expertOutputNorms: () => norms })).stats.competition).toBe(0);
   });
 
-  it('topP: entropy loss and a variable number of experts', async () => {
-    const plan = await createRouter({ strategy: 'topP', experts, dim, seed: 1, threshold: 0.5 }).route(x, train);
-    expect(plan.losses.entropy).toBeDefined();
-    expect(plan.stats.expertsPerToken).toBeGreaterThanOrEqual(1);
+  it('topP: each token keeps the fewest most probable experts whose probability reaches p, plus the entropy loss', async () => {
+    // Gate probabilities chosen by hand; with p = 0.75 the kept sets follow from the definition
+    // (add experts in order of probability, ties to the lower index, until the sum reaches p).
+    const P = [
+      [0.8, 0.1, 0.05, 0.05], // 0.8                      → {0}
+      [0.1, 0.3, 0.4, 0.2], //   0.4 + 0.3 + 0.2 = 0.9     → {2, 1, 3}
+      [0.05, 0.15, 0.2, 0.6], // 0.6 + 0.2 = 0.8           → {3, 2}
+      [0.22, 0.26, 0.24, 0.28], // 0.28 + 0.26 + 0.24 = 0.78 → {3, 1, 2}
+      [0.3, 0.1, 0.35, 0.25], // 0.35 + 0.3 + 0.25 = 0.9   → {2, 0, 3}
+      [0.1, 0.7, 0.1, 0.1], //   0.7 + 0.1 (expert 0 of the tied three) → {1, 0}
+      [0.4, 0.4, 0.1, 0.1], //   0.4 (expert 0 of the tie) + 0.4 → {0, 1}
+      [0.05, 0.05, 0.05, 0.85], // 0.85                    → {3}
+    ];
+    const kept = [[0], [2, 1, 3], [3, 2], [3, 1, 2], [2, 0, 3], [1, 0], [0, 1], [3]];
+    const router = createRouter({ strategy: 'topP', experts: 4, dim: 4, seed: 1, threshold: 0.75 });
+    // An identity gate makes the scores log P, so softmax(scores) = P.
+    noGrad(() => new Map(router.namedParameters()).get('scorer.weight')!.assign(tensor([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])));
+    const plan = await router.route(tensor(P.map((row) => row.map(Math.log))), train);
+    await validatePlan(plan);
+    const weight = await plan.weight.data();
+    const sets: number[][] = P.map(() => []);
+    plan.tokenIndex.forEach((t, p) => {
+      sets[t].push(plan.expertIndex[p]);
+      expect(weight[p]).toBeCloseTo(P[t][plan.expertIndex[p]], 6);
+    });
+    expect(sets.map((set) => [...set].sort())).toEqual(kept.map((set) => [...set].sort()));
+    expect(plan.stats.expertsPerToken).toBeCloseTo(17 / 8, 6);
+    expect(plan.unroutedTokens).toBe(0);
+    // maxK caps the set at the k most probable experts.
+    const capped = createRouter({ strategy: 'topP', experts: 4, dim: 4, seed: 1, threshold: 0.75, maxK: 2 });
+    noGrad(() => new Map(capped.namedParameters()).get('scorer.weight')!.assign(tensor([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])));
+    const cappedPlan = await capped.route(tensor(P.map((row) => row.map(Math.log))), train);
+    const cappedSets: number[][] = P.map(() => []);
+    cappedPlan.tokenIndex.forEach((t, p) => cappedSets[t].push(cappedPlan.expertIndex[p]));
+    expect(cappedSets.map((set) => [...set].sort())).toEqual(kept.map((set) => set.slice(0, 2).sort()));
+    // The entropy (dynamic) loss: 1e-4 · mean over tokens of H(P_t).
+    const entropy = P.reduce((sum, row) => sum - row.reduce((h, p) => h + p * Math.log(p), 0), 0) / P.length;
+    expect(await plan.losses.entropy.item()).toBeCloseTo(entropy, 5);
+    expect(await plan.auxLoss!.item()).toBeCloseTo(1e-4 * entropy + 0.01 * (await plan.losses.balance.item()), 7);
   });
 
   it('auxiliaryLossFree: the bias moves load from busy experts to idle ones', async () => {

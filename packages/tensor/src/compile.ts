@@ -32,6 +32,10 @@
 import { flatten, getBackend, type Backend, type CompiledKernel, type KernelShortcut } from './backend.js';
 import { settleStorage, Tensor } from './tensor.js';
 import { openRecording, Recording, TracedValues, type HostValues, type RecordedStep } from './trace.js';
+import { allowedWording, createChecks } from '@smoe/validate';
+
+/** Option checks: `compile: maxPlans = 0 is invalid; allowed: an integer ≥ 1`. */
+const checks = createChecks(allowedWording, ({ message }) => new Error(message));
 
 /** Which executor ran a compiled step's plan. */
 export type ExecutorKind = 'fused-threaded' | 'fused-sync' | 'fused-encoder' | 'generic';
@@ -81,12 +85,8 @@ export class CompiledStep<Args extends unknown[], Out> {
     private readonly step: (...args: Args) => Out | Promise<Out>,
     private readonly options: CompileOptions,
   ) {
-    const maxPlans = options.maxPlans ?? 32;
-    if (!(Number.isInteger(maxPlans) && maxPlans >= 1)) throw new Error(`compile: maxPlans = ${maxPlans} is invalid; allowed: an integer ≥ 1`);
-    if (options.hostReads !== undefined && options.hostReads !== 'error' && options.hostReads !== 'split') {
-      throw new Error(`compile: hostReads = ${String(options.hostReads)} is invalid; allowed: 'error' or 'split'`);
-    }
-    this.maxPlans = maxPlans;
+    this.maxPlans = checks.checkInteger('compile', 'maxPlans', options.maxPlans ?? 32, 1);
+    if (options.hostReads !== undefined) checks.checkOneOf('compile', 'hostReads', options.hostReads, ['error', 'split']);
   }
 
   /** The executor of the last run's last plan (undefined before the first). */

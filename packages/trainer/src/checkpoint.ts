@@ -20,7 +20,7 @@ import { captureRngs, restoreRngs } from './rng-state.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 import type { DataSource } from './types.js';
-import { TrainerError, describeValue } from './validate.js';
+import { TrainerError, checkInteger, describeValue } from './validate.js';
 
 /** The value of the `format` metadata key. */
 export const CHECKPOINT_FORMAT = 'smoe-checkpoint/1';
@@ -102,7 +102,7 @@ async function toSafetensor(t: Tensor): Promise<SafetensorsTensor> {
 /** Serialises a checkpoint (awaits the tensors' values). */
 export async function encodeCheckpoint(state: CheckpointState): Promise<Uint8Array> {
   const where = 'encodeCheckpoint';
-  if (!Number.isInteger(state.step) || state.step < 0) throw new TrainerError(`${where}: step = ${describeValue(state.step)} is invalid; allowed: an integer >= 0`);
+  checkInteger(where, 'step', state.step, 0);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const [name, p] of state.model.namedParameters()) {
     if (name.startsWith(OPTIMIZER_PREFIX) || name.startsWith(BUFFER_PREFIX)) throw new TrainerError(`${where}: parameter '${name}' clashes with the '${OPTIMIZER_PREFIX}' / '${BUFFER_PREFIX}' prefixes reserved for optimizer state and buffers`);

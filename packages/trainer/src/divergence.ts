@@ -13,7 +13,7 @@
  * so a resumed run judges the same way. Defaults: lossFactor 4, gradNormFactor 100, window 10,
  * action 'stop'. Browser-safe.
  */
-import { TrainerError, checkChoice, checkInteger, checkKeys, checkNumber, invalid } from './validate.js';
+import { TrainerError, checkOneOf, checkInteger, checkKeys, checkNumber, invalid } from './validate.js';
 
 /** Options of the divergence check (`train({ divergence })`; `false` turns it off). */
 export interface DivergenceOptions {
@@ -48,7 +48,7 @@ export class DivergenceCheck {
     this.lossFactor = checkNumber(where, 'lossFactor', options.lossFactor ?? 4, 1, Infinity, { min: true, max: false });
     this.gradNormFactor = checkNumber(where, 'gradNormFactor', options.gradNormFactor ?? 100, 1, Infinity, { min: true });
     this.window = checkInteger(where, 'window', options.window ?? 10, 1);
-    this.action = checkChoice(where, 'action', options.action ?? 'stop', ['stop', 'warn']);
+    this.action = checkOneOf(where, 'action', options.action ?? 'stop', ['stop', 'warn']);
   }
 
   /** Takes update `step`'s loss and gradient norm; returns why it diverged, or undefined. */

@@ -6,7 +6,7 @@
  * Defaults: mode 'min' (a loss; use 'max' for accuracy), minDelta 0. `metric` and `patience`
  * are required. Browser-safe.
  */
-import { TrainerError, checkChoice, checkInteger, checkKeys, checkNumber, invalid } from './validate.js';
+import { TrainerError, checkOneOf, checkInteger, checkKeys, checkNumber, invalid } from './validate.js';
 
 /** Options of early stopping. */
 export interface EarlyStoppingOptions {
@@ -45,7 +45,7 @@ export class EarlyStopping {
     checkKeys(where, options, ['metric', 'mode', 'patience', 'minDelta']);
     if (typeof options.metric !== 'string' || options.metric.length === 0) invalid(where, 'metric', options.metric, 'a metric name returned by evaluate()');
     this.metric = options.metric;
-    this.mode = checkChoice(where, 'mode', options.mode ?? 'min', ['min', 'max']);
+    this.mode = checkOneOf(where, 'mode', options.mode ?? 'min', ['min', 'max']);
     this.patience = checkInteger(where, 'patience', options.patience, 1);
     this.minDelta = checkNumber(where, 'minDelta', options.minDelta ?? 0, 0, Infinity);
   }

@@ -12,7 +12,7 @@
  * `min` is a fraction of the peak (base) learning rate. Defaults: warmup 0, min 0; `total` is
  * required (the step where decay reaches `min`, usually the run's step count). Browser-safe.
  */
-import { TrainerError, checkChoice, checkInteger, checkKeys, checkNumber, invalid } from './validate.js';
+import { TrainerError, checkOneOf, checkInteger, checkKeys, checkNumber, invalid } from './validate.js';
 
 /** A schedule's JSON description (stored in checkpoints). */
 export interface ScheduleConfig {
@@ -87,7 +87,7 @@ export function warmupLinear(options: WarmupDecayOptions): Schedule {
 export function createSchedule(config: Schedule | ScheduleConfig): Schedule {
   if (typeof (config as Schedule).factor === 'function') return config as Schedule;
   const { name, ...options } = config as ScheduleConfig;
-  switch (checkChoice('createSchedule', 'name', name, ['constant', 'warmupCosine', 'warmupLinear'])) {
+  switch (checkOneOf('createSchedule', 'name', name, ['constant', 'warmupCosine', 'warmupLinear'])) {
     case 'constant':
       checkKeys('constant', options, []);
       return constant();

@@ -6,7 +6,7 @@
  * Defaults: 4 clusters × 64 points in 8 dimensions, separation 4, spread 0.3, seed 0.
  */
 import { Rng, tensor, type Tensor } from '@smoe/tensor';
-import { checkKeys, defaultTo, integerIn, numberIn } from './config.js';
+import { checkKeys, orDefault, checkInteger, checkNumber } from './config.js';
 
 /** Options of `gaussianBlobs`. */
 export interface BlobsOptions {
@@ -40,12 +40,12 @@ export interface Blobs {
 export function gaussianBlobs(options: BlobsOptions = {}): Blobs {
   const where = 'gaussianBlobs';
   checkKeys(where, options, ['clusters', 'perCluster', 'dim', 'separation', 'spread', 'seed']);
-  const clusters = integerIn(where, 'clusters', defaultTo(options.clusters, 4), 1);
-  const perCluster = integerIn(where, 'perCluster', defaultTo(options.perCluster, 64), 1);
-  const dim = integerIn(where, 'dim', defaultTo(options.dim, 8), 1);
-  const separation = numberIn(where, 'separation', defaultTo(options.separation, 4), 0, Infinity);
-  const spread = numberIn(where, 'spread', defaultTo(options.spread, 0.3), 0, Infinity);
-  const rng = new Rng(defaultTo(options.seed, 0));
+  const clusters = checkInteger(where, 'clusters', orDefault(options.clusters, 4), 1);
+  const perCluster = checkInteger(where, 'perCluster', orDefault(options.perCluster, 64), 1);
+  const dim = checkInteger(where, 'dim', orDefault(options.dim, 8), 1);
+  const separation = checkNumber(where, 'separation', orDefault(options.separation, 4), 0, Infinity);
+  const spread = checkNumber(where, 'spread', orDefault(options.spread, 0.3), 0, Infinity);
+  const rng = new Rng(orDefault(options.seed, 0));
   const centers = rng.normalArray(clusters * dim, 0, separation);
   const n = clusters * perCluster;
   const order = Array.from({ length: n }, (_, i) => i);

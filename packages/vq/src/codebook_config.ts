@@ -3,7 +3,7 @@
  * `ProductVQ`): every option named, defaulted and validated here, so an invalid one fails when
  * the quantizer is built with a `VQConfigError` naming the field, the value and what is allowed.
  */
-import { VQConfigError, bool, checkKeys, defaultTo, integerIn, numberIn, oneOf } from './config.js';
+import { VQConfigError, checkBoolean, checkKeys, orDefault, checkInteger, checkNumber, checkOneOf } from './config.js';
 import { distances, type Distance } from './distance.js';
 import { kmeansSeedings, type KMeansSeeding } from './kmeans.js';
 import { straightThroughModes, type StraightThrough } from './straight_through.js';
@@ -79,23 +79,23 @@ export const codebookOptionNames = ['size', 'dim', 'distance', 'commitmentWeight
 /** Validates a codebook configuration and fills in the defaults; `where` names the owner in errors. */
 export function resolveCodebookConfig(config: CodebookConfig, where = 'Codebook', allowed: readonly string[] = codebookOptionNames): ResolvedCodebookConfig {
   checkKeys(where, config, allowed);
-  const size = integerIn(where, 'size', config.size, 1, 2 ** 24);
-  const dim = integerIn(where, 'dim', config.dim, 1);
-  const deadCodeThreshold = numberIn(where, 'deadCodeThreshold', defaultTo(config.deadCodeThreshold, 0), 0, Infinity, {}, 'running inputs per batch; 0 turns restarts off');
+  const size = checkInteger(where, 'size', config.size, 1, 2 ** 24);
+  const dim = checkInteger(where, 'dim', config.dim, 1);
+  const deadCodeThreshold = checkNumber(where, 'deadCodeThreshold', orDefault(config.deadCodeThreshold, 0), 0, Infinity, {}, 'running inputs per batch; 0 turns restarts off');
   return {
     size,
     dim,
-    distance: oneOf(where, 'distance', defaultTo<string>(config.distance, 'l2'), distances),
-    commitmentWeight: numberIn(where, 'commitmentWeight', defaultTo(config.commitmentWeight, 0.25), 0, Infinity),
-    straightThrough: oneOf(where, 'straightThrough', defaultTo<string>(config.straightThrough, 'standard'), straightThroughModes),
-    dampRate: numberIn(where, 'dampRate', defaultTo(config.dampRate, 0.05), 0, 1, { min: true, max: true }),
-    ema: resolveEma(where, defaultTo<boolean | EmaOptions>(config.ema, false)),
-    kmeansInit: resolveKMeans(where, defaultTo<boolean | KMeansInitOptions>(config.kmeansInit, false)),
+    distance: checkOneOf(where, 'distance', orDefault<string>(config.distance, 'l2'), distances),
+    commitmentWeight: checkNumber(where, 'commitmentWeight', orDefault(config.commitmentWeight, 0.25), 0, Infinity),
+    straightThrough: checkOneOf(where, 'straightThrough', orDefault<string>(config.straightThrough, 'standard'), straightThroughModes),
+    dampRate: checkNumber(where, 'dampRate', orDefault(config.dampRate, 0.05), 0, 1, { min: true, max: true }),
+    ema: resolveEma(where, orDefault<boolean | EmaOptions>(config.ema, false)),
+    kmeansInit: resolveKMeans(where, orDefault<boolean | KMeansInitOptions>(config.kmeansInit, false)),
     deadCodeThreshold,
-    usageDecay: numberIn(where, 'usageDecay', defaultTo(config.usageDecay, 0.99), 0, 1, { min: true, max: true }),
-    deadUsageThreshold: numberIn(where, 'deadUsageThreshold', defaultTo(config.deadUsageThreshold, deadCodeThreshold > 0 ? deadCodeThreshold : 0.01), 0, Infinity, { min: true }),
-    initStd: numberIn(where, 'initStd', defaultTo(config.initStd, 1), 0, Infinity, { min: true }),
-    seed: numberIn(where, 'seed', defaultTo(config.seed, 0), -Infinity, Infinity),
+    usageDecay: checkNumber(where, 'usageDecay', orDefault(config.usageDecay, 0.99), 0, 1, { min: true, max: true }),
+    deadUsageThreshold: checkNumber(where, 'deadUsageThreshold', orDefault(config.deadUsageThreshold, deadCodeThreshold > 0 ? deadCodeThreshold : 0.01), 0, Infinity, { min: true }),
+    initStd: checkNumber(where, 'initStd', orDefault(config.initStd, 1), 0, Infinity, { min: true }),
+    seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -Infinity, Infinity),
   };
 }
 
@@ -105,9 +105,9 @@ function resolveEma(where: string, ema: unknown): Required<EmaOptions> | null {
   const options: EmaOptions = ema === true ? {} : (ema as EmaOptions);
   checkKeys(`${where} ema`, options, ['decay', 'epsilon', 'laplaceSmoothing']);
   return {
-    decay: numberIn(where, 'ema.decay', defaultTo(options.decay, 0.99), 0, 1, { min: true, max: true }),
-    epsilon: numberIn(where, 'ema.epsilon', defaultTo(options.epsilon, 1e-5), 0, Infinity, { min: true }),
-    laplaceSmoothing: bool(where, 'ema.laplaceSmoothing', defaultTo(options.laplaceSmoothing, true)),
+    decay: checkNumber(where, 'ema.decay', orDefault(options.decay, 0.99), 0, 1, { min: true, max: true }),
+    epsilon: checkNumber(where, 'ema.epsilon', orDefault(options.epsilon, 1e-5), 0, Infinity, { min: true }),
+    laplaceSmoothing: checkBoolean(where, 'ema.laplaceSmoothing', orDefault(options.laplaceSmoothing, true)),
   };
 }
 
@@ -117,7 +117,7 @@ function resolveKMeans(where: string, init: unknown): Required<KMeansInitOptions
   const options: KMeansInitOptions = init === true ? {} : (init as KMeansInitOptions);
   checkKeys(`${where} kmeansInit`, options, ['iterations', 'seeding']);
   return {
-    iterations: integerIn(where, 'kmeansInit.iterations', defaultTo(options.iterations, 10), 0),
-    seeding: oneOf(where, 'kmeansInit.seeding', defaultTo<string>(options.seeding, 'kmeans++'), kmeansSeedings),
+    iterations: checkInteger(where, 'kmeansInit.iterations', orDefault(options.iterations, 10), 0),
+    seeding: checkOneOf(where, 'kmeansInit.seeding', orDefault<string>(options.seeding, 'kmeans++'), kmeansSeedings),
   };
 }

@@ -14,7 +14,7 @@
  * [8, 6, 5], [8, 5, 5, 5], [7, 5, 5, 5, 5], [8, 8, 8, 6, 5], [8, 8, 8, 5, 5, 5].
  */
 import { Module, Rng, init, mapElementwise, matmul, noGrad, scalar, tensor, Tensor } from '@smoe/tensor';
-import { EXACT_INDEX_LIMIT, VQConfigError, checkKeys, defaultTo, integerIn, numberIn } from './config.js';
+import { EXACT_INDEX_LIMIT, VQConfigError, checkKeys, orDefault, checkInteger, checkNumber } from './config.js';
 import type { QuantizeOptions, QuantizeResult, Quantizer } from './quantizer.js';
 import { UsageTracker, codeCounts, perplexity, type CodebookUsage } from './usage.js';
 
@@ -66,16 +66,16 @@ export class FSQ extends Module implements Quantizer {
     const where = 'FSQ';
     checkKeys(where, config, ['levels', 'dim', 'epsilon', 'usageDecay', 'deadUsageThreshold', 'seed']);
     if (!Array.isArray(config.levels) || config.levels.length === 0) throw new VQConfigError(where, 'levels', config.levels, 'a non-empty array of integers ≥ 2');
-    config.levels.forEach((l, i) => integerIn(where, `levels[${i}]`, l, 2));
+    config.levels.forEach((l, i) => checkInteger(where, `levels[${i}]`, l, 2));
     this.levels = [...config.levels];
     const d = this.levels.length;
     this.size = this.levels.reduce((a, b) => a * b, 1);
     if (this.size > EXACT_INDEX_LIMIT) throw new VQConfigError(where, 'levels', config.levels, `levels whose product (${this.size}) is at most 2^24, the exact integer range of kernels`);
-    this.dim = integerIn(where, 'dim', defaultTo(config.dim, d), 1);
-    const epsilon = numberIn(where, 'epsilon', defaultTo(config.epsilon, 1e-3), 0, 1, { min: true, max: true });
-    const usageDecay = numberIn(where, 'usageDecay', defaultTo(config.usageDecay, 0.99), 0, 1, { min: true, max: true });
-    const deadUsage = numberIn(where, 'deadUsageThreshold', defaultTo(config.deadUsageThreshold, 0.01), 0, Infinity, { min: true });
-    const rng = new Rng(numberIn(where, 'seed', defaultTo(config.seed, 0), -Infinity, Infinity));
+    this.dim = checkInteger(where, 'dim', orDefault(config.dim, d), 1);
+    const epsilon = checkNumber(where, 'epsilon', orDefault(config.epsilon, 1e-3), 0, 1, { min: true, max: true });
+    const usageDecay = checkNumber(where, 'usageDecay', orDefault(config.usageDecay, 0.99), 0, 1, { min: true, max: true });
+    const deadUsage = checkNumber(where, 'deadUsageThreshold', orDefault(config.deadUsageThreshold, 0.01), 0, Infinity, { min: true });
+    const rng = new Rng(checkNumber(where, 'seed', orDefault(config.seed, 0), -Infinity, Infinity));
     // Per-dimension constants of the configuration (host-computed once, like kernel constants).
     const half = this.levels.map((l) => ((l - 1) * (1 + epsilon)) / 2);
     const offset = this.levels.map((l) => (l % 2 === 0 ? 0.5 : 0));

@@ -13,7 +13,7 @@
  * Distances, assignments and means are kernels; the host only samples seed rows.
  */
 import { indexAdd, indexSelect, maximum, noGrad, ones, tensor, where, zeros, greater, type Rng, type Tensor } from '@smoe/tensor';
-import { VQConfigError, integerIn, oneOf } from './config.js';
+import { VQConfigError, checkInteger, checkOneOf } from './config.js';
 import { distances, l2Normalize, nearestCode, pairwiseDistances, type Distance } from './distance.js';
 
 /** How k-means picks its first centres. */
@@ -48,9 +48,9 @@ export interface KMeansResult {
 
 /** Clusters the rows of x [N, D]. No autograd. */
 export async function kmeans(x: Tensor, options: KMeansOptions): Promise<KMeansResult> {
-  const k = integerIn('kmeans', 'clusters', options.clusters, 1);
-  const iterations = integerIn('kmeans', 'iterations', options.iterations ?? 10, 0);
-  const distance = oneOf('kmeans', 'distance', options.distance ?? 'l2', distances);
+  const k = checkInteger('kmeans', 'clusters', options.clusters, 1);
+  const iterations = checkInteger('kmeans', 'iterations', options.iterations ?? 10, 0);
+  const distance = checkOneOf('kmeans', 'distance', options.distance ?? 'l2', distances);
   if (x.rank !== 2 || x.shape[0] < 1) throw new VQConfigError('kmeans', 'x', x, 'a tensor of shape [N, D] with N ≥ 1');
   const points = noGrad(() => (distance === 'cosine' ? l2Normalize(x.detach()) : x.detach()));
   const [n, d] = points.shape;

@@ -13,7 +13,7 @@ import { Module, concat, slice, type Tensor } from '@smoe/tensor';
 import { Codebook } from './codebook.js';
 import { codebookOptionNames, resolveCodebookConfig, type CodebookConfig } from './codebook_config.js';
 import type { QuantizeOptions, QuantizeResult, Quantizer } from './quantizer.js';
-import { VQConfigError, bool, checkKeys, defaultTo, integerIn } from './config.js';
+import { VQConfigError, checkBoolean, checkKeys, orDefault, checkInteger } from './config.js';
 import type { MultiPartQuantizeResult } from './residual.js';
 import type { CodebookUsage } from './usage.js';
 
@@ -44,8 +44,8 @@ export class ProductVQ extends Module implements Quantizer {
     const where = 'ProductVQ';
     checkKeys(where, config, [...codebookOptionNames, 'heads', 'sharedCodebook']);
     const { heads, sharedCodebook, ...options } = config;
-    this.heads = integerIn(where, 'heads', heads, 1);
-    this.sharedCodebook = bool(where, 'sharedCodebook', defaultTo(sharedCodebook, false));
+    this.heads = checkInteger(where, 'heads', heads, 1);
+    this.sharedCodebook = checkBoolean(where, 'sharedCodebook', orDefault(sharedCodebook, false));
     const resolved = resolveCodebookConfig(options, where);
     if (resolved.dim % this.heads !== 0) throw new VQConfigError(where, 'dim', resolved.dim, `a multiple of heads (${this.heads})`);
     this.size = resolved.size;

@@ -14,7 +14,7 @@ import { Module, concat, type Tensor } from '@smoe/tensor';
 import { Codebook } from './codebook.js';
 import { codebookOptionNames, resolveCodebookConfig, type CodebookConfig } from './codebook_config.js';
 import type { QuantizeOptions, QuantizeResult, Quantizer } from './quantizer.js';
-import { VQConfigError, checkKeys, integerIn } from './config.js';
+import { VQConfigError, checkKeys, checkInteger } from './config.js';
 import { straightThrough } from './straight_through.js';
 import type { CodebookUsage } from './usage.js';
 
@@ -45,7 +45,7 @@ export class ResidualVQ extends Module implements Quantizer {
     super();
     const where = 'ResidualVQ';
     checkKeys(where, config, [...codebookOptionNames, 'levels']);
-    this.levels = integerIn(where, 'levels', config.levels, 1);
+    this.levels = checkInteger(where, 'levels', config.levels, 1);
     const { levels: _levels, ...options } = config;
     const resolved = resolveCodebookConfig(options, where);
     if (resolved.distance === 'cosine') throw new VQConfigError(where, 'distance', 'cosine', "'l2' (residuals of unit vectors are not unit vectors)");

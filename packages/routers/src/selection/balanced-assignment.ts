@@ -19,7 +19,7 @@
  */
 import { gather, sigmoid, tensor, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
-import { checkKeys, defaultTo, oneOf } from '../options.js';
+import { checkKeys, orDefault, checkOneOf } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { checkScores, type SelectionRule } from './rule.js';
 import { tokenChoiceSelect } from './token-choice.js';
@@ -106,7 +106,7 @@ export class BalancedAssignmentSelection implements SelectionRule {
 
   constructor(options: BalancedAssignmentOptions, readonly experts: number, owner = 'balancedAssignment') {
     checkKeys(owner, options, balancedAssignmentKeys);
-    this.options = Object.freeze({ evaluation: oneOf(owner, 'evaluation', defaultTo<unknown>(options.evaluation, 'greedy'), ['greedy', 'balanced'] as const) });
+    this.options = Object.freeze({ evaluation: checkOneOf(owner, 'evaluation', orDefault<unknown>(options.evaluation, 'greedy'), ['greedy', 'balanced'] as const) });
   }
 
   select(scores: Tensor, context: RouteContext): Promise<RoutingPlan> {

@@ -19,7 +19,7 @@
  */
 import { permute, reshape, softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
-import { checkKeys, defaultTo, integerIn, numberIn } from '../options.js';
+import { checkKeys, orDefault, checkInteger, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { CausalThreshold, defaultThresholdMomentum, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
@@ -42,9 +42,9 @@ function resolve(options: ExpertChoiceOptions, experts: number): Resolved {
   const where = 'expertChoice';
   checkKeys(where, options, expertChoiceKeys);
   return {
-    topK: numberIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 0, experts, { min: true }, 'average experts per token, at most the number of experts'),
-    capacity: options.capacity === undefined ? undefined : integerIn(where, 'capacity', options.capacity, 1, Infinity, 'tokens per expert'),
-    thresholdMomentum: numberIn(where, 'thresholdMomentum', defaultTo<unknown>(options.thresholdMomentum, defaultThresholdMomentum), 0, 1, { max: true }),
+    topK: checkNumber(where, 'topK', orDefault<unknown>(options.topK, 2), 0, experts, { min: true }, 'average experts per token, at most the number of experts'),
+    capacity: options.capacity === undefined ? undefined : checkInteger(where, 'capacity', options.capacity, 1, Infinity, 'tokens per expert'),
+    thresholdMomentum: checkNumber(where, 'thresholdMomentum', orDefault<unknown>(options.thresholdMomentum, defaultThresholdMomentum), 0, 1, { max: true }),
   };
 }
 

@@ -12,7 +12,7 @@
  */
 import { reshape, softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
-import { checkKeys, defaultTo, integerIn } from '../options.js';
+import { checkKeys, orDefault, checkInteger } from '../options.js';
 import { RouterConfigError } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { checkScores, type SelectionRule } from './rule.js';
@@ -27,7 +27,7 @@ export const prototypeKeys = ['groups'];
 
 function resolveGroups(where: string, options: PrototypeOptions, experts: number): number {
   checkKeys(where, options, prototypeKeys);
-  const groups = integerIn(where, 'groups', defaultTo<unknown>(options.groups, Math.min(2, experts)), 1, experts, 'the number of experts');
+  const groups = checkInteger(where, 'groups', orDefault<unknown>(options.groups, Math.min(2, experts)), 1, experts, 'the number of experts');
   if (experts % groups !== 0) throw new RouterConfigError(where, 'groups', groups, `a divisor of the ${experts} experts`);
   return groups;
 }

@@ -17,7 +17,7 @@
 import { add, div, gather, sigmoid, softmax, sum, topk, type Tensor } from '@smoe/tensor';
 import { applyCapacity, capacityFor, type DropPolicy } from '../capacity.js';
 import { buildPlan } from '../build-plan.js';
-import { RouterConfigError, bool, capacityFactorOption, checkKeys, defaultTo, integerIn, oneOf } from '../options.js';
+import { RouterConfigError, checkBoolean, capacityFactorOption, checkKeys, orDefault, checkInteger, checkOneOf } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
 
@@ -64,14 +64,14 @@ interface Resolved {
 }
 
 function resolve(where: string, options: TokenChoiceSelectOptions, experts: number): Resolved {
-  const weighting = oneOf(where, 'weighting', defaultTo<unknown>(options.weighting, 'softmaxTopK'), weightings);
+  const weighting = checkOneOf(where, 'weighting', orDefault<unknown>(options.weighting, 'softmaxTopK'), weightings);
   return {
-    topK: integerIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 1, experts, 'the number of experts'),
+    topK: checkInteger(where, 'topK', orDefault<unknown>(options.topK, 2), 1, experts, 'the number of experts'),
     weighting,
-    renormalize: bool(where, 'renormalize', defaultTo<unknown>(options.renormalize, weighting === 'sigmoid')),
-    capacityFactor: capacityFactorOption(where, 'capacityFactor', defaultTo<unknown>(options.capacityFactor, null)),
-    capacity: options.capacity === undefined ? undefined : integerIn(where, 'capacity', options.capacity, 1, Infinity, 'pairs per expert'),
-    dropPolicy: oneOf(where, 'dropPolicy', defaultTo<unknown>(options.dropPolicy, 'arrival'), ['arrival', 'priority'] as const),
+    renormalize: checkBoolean(where, 'renormalize', orDefault<unknown>(options.renormalize, weighting === 'sigmoid')),
+    capacityFactor: capacityFactorOption(where, 'capacityFactor', orDefault<unknown>(options.capacityFactor, null)),
+    capacity: options.capacity === undefined ? undefined : checkInteger(where, 'capacity', options.capacity, 1, Infinity, 'pairs per expert'),
+    dropPolicy: checkOneOf(where, 'dropPolicy', orDefault<unknown>(options.dropPolicy, 'arrival'), ['arrival', 'priority'] as const),
   };
 }
 
@@ -165,7 +165,7 @@ export class TokenChoiceSelection implements SelectionRule {
     if (weightsTrainRouter && o.topK === 1 && o.weighting === 'softmaxTopK') {
       throw new RouterConfigError(owner, 'weighting', o.weighting, "'softmax' or 'sigmoid' with topK = 1: a softmax over one selected expert is exactly 1 for every token, so the router would get no gradient (Switch Transformers use the softmax over all experts, weighting 'softmax')");
     }
-    const evalCapacityFactor = capacityFactorOption(owner, 'evalCapacityFactor', defaultTo<unknown>(options.evalCapacityFactor, o.capacityFactor));
+    const evalCapacityFactor = capacityFactorOption(owner, 'evalCapacityFactor', orDefault<unknown>(options.evalCapacityFactor, o.capacityFactor));
     this.options = Object.freeze({ ...o, evalCapacityFactor });
     this.normalized = o.weighting === 'softmaxTopK' || o.renormalize;
   }

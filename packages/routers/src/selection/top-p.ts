@@ -11,7 +11,7 @@
  */
 import { softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan, renormalizeOverSelection } from '../build-plan.js';
-import { bool, checkKeys, defaultTo, integerIn, numberIn } from '../options.js';
+import { checkBoolean, checkKeys, orDefault, checkInteger, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { checkScores, type SelectionRule } from './rule.js';
 
@@ -31,9 +31,9 @@ function resolve(options: TopPOptions, experts: number): Required<TopPOptions> {
   const where = 'topP';
   checkKeys(where, options, topPKeys);
   return {
-    threshold: numberIn(where, 'threshold', defaultTo<unknown>(options.threshold, 0.4), 0, 1, { min: true }),
-    maxK: integerIn(where, 'maxK', defaultTo<unknown>(options.maxK, experts), 1, experts, 'the number of experts'),
-    renormalize: bool(where, 'renormalize', defaultTo<unknown>(options.renormalize, false)),
+    threshold: checkNumber(where, 'threshold', orDefault<unknown>(options.threshold, 0.4), 0, 1, { min: true }),
+    maxK: checkInteger(where, 'maxK', orDefault<unknown>(options.maxK, experts), 1, experts, 'the number of experts'),
+    renormalize: checkBoolean(where, 'renormalize', orDefault<unknown>(options.renormalize, false)),
   };
 }
 

@@ -24,7 +24,7 @@
  */
 import { add, mul, reshape, sigmoid, softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan, renormalizeOverSelection } from '../build-plan.js';
-import { bool, checkKeys, defaultTo, numberIn } from '../options.js';
+import { checkBoolean, checkKeys, orDefault, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import { CausalThreshold, defaultThresholdMomentum, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
@@ -49,17 +49,17 @@ function resolve(options: UsmoeOptions, experts: number): Required<UsmoeOptions>
   const where = 'usmoe';
   checkKeys(where, options, usmoeKeys);
   return {
-    topK: numberIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 0, experts, { min: true }, 'k̄, average experts per token, at most the number of experts'),
-    alpha: numberIn(where, 'alpha', defaultTo<unknown>(options.alpha, 0.5), 0, 1),
-    sigmoidScale: numberIn(where, 'sigmoidScale', defaultTo<unknown>(options.sigmoidScale, 2 / experts), 0, Infinity, { min: true }),
-    renormalize: bool(where, 'renormalize', defaultTo<unknown>(options.renormalize, false)),
-    thresholdMomentum: numberIn(where, 'thresholdMomentum', defaultTo<unknown>(options.thresholdMomentum, defaultThresholdMomentum), 0, 1, { max: true }),
+    topK: checkNumber(where, 'topK', orDefault<unknown>(options.topK, 2), 0, experts, { min: true }, 'k̄, average experts per token, at most the number of experts'),
+    alpha: checkNumber(where, 'alpha', orDefault<unknown>(options.alpha, 0.5), 0, 1),
+    sigmoidScale: checkNumber(where, 'sigmoidScale', orDefault<unknown>(options.sigmoidScale, 2 / experts), 0, Infinity, { min: true }),
+    renormalize: checkBoolean(where, 'renormalize', orDefault<unknown>(options.renormalize, false)),
+    thresholdMomentum: checkNumber(where, 'thresholdMomentum', orDefault<unknown>(options.thresholdMomentum, defaultThresholdMomentum), 0, 1, { max: true }),
   };
 }
 
 /** The unified score F = α·softmax(S) + (1 − α)·s·σ(S): [tokens, experts]. */
 export function unifiedScore(scores: Tensor, alpha = 0.5, sigmoidScale = 2 / scores.shape[scores.rank - 1]): Tensor {
-  numberIn('unifiedScore', 'alpha', alpha, 0, 1);
+  checkNumber('unifiedScore', 'alpha', alpha, 0, 1);
   return add(mul(softmax(scores), alpha), mul(sigmoid(scores), (1 - alpha) * sigmoidScale));
 }
 

@@ -17,7 +17,7 @@
  * weights 0, W_g ~ N(0, 0.1/d).
  */
 import { add, greater, mean, mul, sub, tensor, where, zeros, type Tensor } from '@smoe/tensor';
-import { checkKeys, defaultTo, integerIn, bool, numberIn, oneOf } from '../options.js';
+import { checkKeys, orDefault, checkInteger, checkBoolean, checkNumber, checkOneOf } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { LinearScorer, ScoredRouter, baseKeys, linearGateKeys, lossWeightKeys, resolveLossWeights, type LinearGateOptions, type LossWeightOptions, type RouterBaseOptions } from '../router.js';
@@ -49,13 +49,13 @@ export class AuxiliaryLossFreeRouter extends ScoredRouter {
     const where = 'auxiliaryLossFree';
     checkKeys(where, options, keys);
     const scorer = new LinearScorer(where, options);
-    const topK = integerIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 1, scorer.experts, 'the number of experts');
-    const renormalize = bool(where, 'renormalize', defaultTo<unknown>(options.renormalize, true));
+    const topK = checkInteger(where, 'topK', orDefault<unknown>(options.topK, 2), 1, scorer.experts, 'the number of experts');
+    const renormalize = checkBoolean(where, 'renormalize', orDefault<unknown>(options.renormalize, true));
     const selection = new TokenChoiceSelection({ topK, weighting: 'sigmoid', renormalize }, scorer.experts, where);
     super({ strategy: where, scorer, selection, lossWeights: resolveLossWeights(where, options, { balance: 0, z: 0, importance: 0 }) });
     this.bias = zeros([scorer.experts]);
-    this.biasUpdateRate = numberIn(where, 'biasUpdateRate', defaultTo<unknown>(options.biasUpdateRate, 1e-3), 0, Infinity);
-    this.biasUpdate = oneOf(where, 'biasUpdate', defaultTo<unknown>(options.biasUpdate, 'auto'), ['auto', 'manual'] as const);
+    this.biasUpdateRate = checkNumber(where, 'biasUpdateRate', orDefault<unknown>(options.biasUpdateRate, 1e-3), 0, Infinity);
+    this.biasUpdate = checkOneOf(where, 'biasUpdate', orDefault<unknown>(options.biasUpdate, 'auto'), ['auto', 'manual'] as const);
   }
 
   override async route(x: Tensor, context: RouteContext): Promise<RoutingPlan> {

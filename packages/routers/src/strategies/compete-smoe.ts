@@ -14,7 +14,7 @@
  * imitationLossWeight 5, balanceLossWeight 0.01, zLossWeight 0, W_g ~ N(0, 0.1/d).
  */
 import { mean, softmax, square, sub, tensor, where, type Tensor, getRng } from '@smoe/tensor';
-import { checkKeys, defaultTo, integerIn, lossWeight, numberIn } from '../options.js';
+import { checkKeys, orDefault, checkInteger, lossWeight, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { LinearScorer, ScoredRouter, baseKeys, linearGateKeys, lossWeightKeys, resolveLossWeights, type LinearGateOptions, type LossWeightOptions, type RouterBaseOptions } from '../router.js';
@@ -52,7 +52,7 @@ export class CompeteSMoERouter extends ScoredRouter {
     const where = 'competeSMoE';
     checkKeys(where, options, keys);
     const scorer = new LinearScorer(where, options);
-    const topK = integerIn(where, 'topK', defaultTo<unknown>(options.topK, 2), 1, scorer.experts, 'the number of experts');
+    const topK = checkInteger(where, 'topK', orDefault<unknown>(options.topK, 2), 1, scorer.experts, 'the number of experts');
     super({
       strategy: where,
       scorer,
@@ -60,8 +60,8 @@ export class CompeteSMoERouter extends ScoredRouter {
       lossWeights: resolveLossWeights(where, options, { balance: 0.01, z: 0, importance: 0 }),
     });
     this.topK = topK;
-    this.competitionProbability = numberIn(where, 'competitionProbability', defaultTo<unknown>(options.competitionProbability, 0.1), 0, 1);
-    this.imitationWeight = lossWeight(where, 'imitationLossWeight', defaultTo(options.imitationLossWeight, 5));
+    this.competitionProbability = checkNumber(where, 'competitionProbability', orDefault<unknown>(options.competitionProbability, 0.1), 0, 1);
+    this.imitationWeight = lossWeight(where, 'imitationLossWeight', orDefault(options.imitationLossWeight, 5));
   }
 
   override async route(x: Tensor, context: RouteContext): Promise<RoutingPlan> {

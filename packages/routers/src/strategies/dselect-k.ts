@@ -20,7 +20,7 @@
  */
 import { Module, add, greaterEqual, init, log, matmul, maximum, mean, minimum, mul, neg, reshape, slice, softmax, sub, sum, tensor, where, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
-import { RouterConfigError, checkKeys, defaultTo, integerIn, lossWeight, numberIn } from '../options.js';
+import { RouterConfigError, checkKeys, orDefault, checkInteger, lossWeight, checkNumber } from '../options.js';
 import type { RouteContext, Router, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { attachLosses, resolveBase, type RouterBaseOptions } from '../router.js';
@@ -82,10 +82,10 @@ export class DSelectKRouter extends Module implements Router {
     if (!Number.isInteger(Math.log2(experts))) throw new RouterConfigError(where, 'experts', experts, 'a power of two (the binary encoding addresses 2^m experts)');
     this.experts = experts;
     this.dim = dim;
-    this.topK = integerIn(where, 'topK', defaultTo<unknown>(options.topK, Math.min(2, experts)), 1, experts, 'the number of experts');
-    this.gamma = numberIn(where, 'gamma', defaultTo<unknown>(options.gamma, 1), 0, Infinity, { min: true });
-    this.entropyWeight = lossWeight(where, 'entropyLossWeight', defaultTo(options.entropyLossWeight, 0.01));
-    const std = numberIn(where, 'initStd', defaultTo<unknown>(options.initStd, Math.sqrt(0.1 / dim)), 0, Infinity);
+    this.topK = checkInteger(where, 'topK', orDefault<unknown>(options.topK, Math.min(2, experts)), 1, experts, 'the number of experts');
+    this.gamma = checkNumber(where, 'gamma', orDefault<unknown>(options.gamma, 1), 0, Infinity, { min: true });
+    this.entropyWeight = lossWeight(where, 'entropyLossWeight', orDefault(options.entropyLossWeight, 0.01));
+    const std = checkNumber(where, 'initStd', orDefault<unknown>(options.initStd, Math.sqrt(0.1 / dim)), 0, Infinity);
     const bits = Math.log2(experts);
     this.selectorWeight = init.normal([dim, this.topK * bits], std, { rng });
     this.weightLogits = init.normal([dim, this.topK], std, { rng });

@@ -11,7 +11,7 @@
  */
 import type { Tensor } from '@smoe/tensor';
 import { switchBalanceLoss } from '../losses.js';
-import { checkKeys, defaultTo, lossWeight, pick } from '../options.js';
+import { checkKeys, orDefault, lossWeight, pick } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { LinearScorer, ScoredRouter, baseKeys, linearGateKeys, resolveLossWeights, type LinearGateOptions, type RouterBaseOptions } from '../router.js';
@@ -39,7 +39,7 @@ export class ExpertPrototypingRouter extends ScoredRouter {
     const scorer = new LinearScorer(where, options);
     const selection = new PrototypeSelection(pick(options, prototypeKeys), scorer.experts, where);
     super({ strategy: where, scorer, selection, lossWeights: resolveLossWeights(where, { zLossWeight: options.zLossWeight }, { balance: 0, z: 0, importance: 0 }) });
-    this.groupBalanceWeight = lossWeight(where, 'balanceLossWeight', defaultTo(options.balanceLossWeight, 0.01));
+    this.groupBalanceWeight = lossWeight(where, 'balanceLossWeight', orDefault(options.balanceLossWeight, 0.01));
   }
 
   override async route(x: Tensor, context: RouteContext): Promise<RoutingPlan> {

@@ -8,7 +8,7 @@
  * Defaults: seed 0.
  */
 import { Module, type Tensor } from '@smoe/tensor';
-import { checkKeys, defaultTo, integerIn } from '../options.js';
+import { checkKeys, orDefault, checkInteger } from '../options.js';
 import type { RouteContext, Router, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { hashSelect } from '../selection/hash.js';
@@ -32,8 +32,8 @@ export class HashRouter extends Module implements Router {
   constructor(options: HashRouterOptions) {
     super();
     checkKeys('hash', options, ['experts', 'dim', 'seed']);
-    this.experts = integerIn('hash', 'experts', options.experts, 1);
-    this.seed = integerIn('hash', 'seed', defaultTo<unknown>(options.seed, 0), -(2 ** 31), 2 ** 32);
+    this.experts = checkInteger('hash', 'experts', options.experts, 1);
+    this.seed = checkInteger('hash', 'seed', orDefault<unknown>(options.seed, 0), -(2 ** 31), 2 ** 32);
   }
 
   async route(x: Tensor, context: RouteContext): Promise<RoutingPlan> {

@@ -12,7 +12,7 @@
  * Defaults: embeddingDim d, hiddenDim 256, topK 2, balanceLossWeight 0.01, zLossWeight 0.
  */
 import { add, init, matmul, randn, relu, reshape, slice, tensor, zeros, type Tensor } from '@smoe/tensor';
-import { checkKeys, defaultTo, integerIn, pick } from '../options.js';
+import { checkKeys, orDefault, checkInteger, pick } from '../options.js';
 import type { RouterConfig } from '../registry.js';
 import { ScoredRouter, Scorer, baseKeys, lossWeightKeys, resolveBase, resolveLossWeights, type LossWeightOptions, type RouterBaseOptions, type ScoreOutput } from '../router.js';
 import { TokenChoiceSelection, tokenChoiceRuleKeys, type TokenChoiceRuleOptions } from '../selection/token-choice.js';
@@ -41,8 +41,8 @@ export class HyperScorer extends Scorer {
     const { experts, dim, rng } = resolveBase(where, options);
     this.experts = experts;
     this.dim = dim;
-    const embeddingDim = integerIn(where, 'embeddingDim', defaultTo<unknown>(options.embeddingDim, dim), 1);
-    const hiddenDim = integerIn(where, 'hiddenDim', defaultTo<unknown>(options.hiddenDim, 256), 1);
+    const embeddingDim = checkInteger(where, 'embeddingDim', orDefault<unknown>(options.embeddingDim, dim), 1);
+    const hiddenDim = checkInteger(where, 'hiddenDim', orDefault<unknown>(options.hiddenDim, 256), 1);
     const out = experts * dim + experts;
     this.embedding = init.normal([1, embeddingDim], 1, { rng });
     // ReLU of a unit normal has second moment 1/2, so this std gives generated weights of variance 0.1/d.

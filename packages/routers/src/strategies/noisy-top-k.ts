@@ -15,7 +15,7 @@
 import { add, init, matmul, mul, randn, softplus, type Tensor } from '@smoe/tensor';
 import { denseWeights } from '../build-plan.js';
 import { importanceLoss, noisyLoadLoss } from '../losses.js';
-import { checkKeys, defaultTo, lossWeight, pick } from '../options.js';
+import { checkKeys, orDefault, lossWeight, pick } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import {
@@ -87,7 +87,7 @@ export class NoisyTopKRouter extends ScoredRouter {
     const weights = resolveLossWeights(where, options, { balance: 0, z: 0, importance: 0.01 });
     super({ strategy: where, scorer, selection, lossWeights: { ...weights, importance: 0 } });
     this.importanceWeight = weights.importance;
-    this.loadWeight = lossWeight(where, 'loadLossWeight', defaultTo(options.loadLossWeight, 0.01));
+    this.loadWeight = lossWeight(where, 'loadLossWeight', orDefault(options.loadLossWeight, 0.01));
   }
 
   override async route(x: Tensor, context: RouteContext): Promise<RoutingPlan> {

@@ -17,7 +17,7 @@
  */
 import { mean, mul, relu, sum, tensor, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
-import { bool, checkKeys, defaultTo, numberIn } from '../options.js';
+import { checkBoolean, checkKeys, orDefault, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { LinearScorer, ScoredRouter, baseKeys, linearGateKeys, type LinearGateOptions, type RouterBaseOptions } from '../router.js';
@@ -81,10 +81,10 @@ export class ReMoERouter extends ScoredRouter {
     checkKeys(where, options, keys);
     const scorer = new LinearScorer(where, options);
     super({ strategy: where, scorer, selection: new ReluSelection(scorer.experts), lossWeights: { balance: 0, z: 0, importance: 0 } });
-    this.topK = numberIn(where, 'topK', defaultTo<unknown>(options.topK, Math.min(2, scorer.experts)), 0, scorer.experts, { min: true }, 'target experts per token');
-    this.l1Weight = numberIn(where, 'initialL1Weight', defaultTo<unknown>(options.initialL1Weight, 1e-8), 0, Infinity, { min: true });
-    this.l1Growth = numberIn(where, 'l1Growth', defaultTo<unknown>(options.l1Growth, 1.2), 1, Infinity, { min: true });
-    this.balancedL1 = bool(where, 'balancedL1', defaultTo<unknown>(options.balancedL1, true));
+    this.topK = checkNumber(where, 'topK', orDefault<unknown>(options.topK, Math.min(2, scorer.experts)), 0, scorer.experts, { min: true }, 'target experts per token');
+    this.l1Weight = checkNumber(where, 'initialL1Weight', orDefault<unknown>(options.initialL1Weight, 1e-8), 0, Infinity, { min: true });
+    this.l1Growth = checkNumber(where, 'l1Growth', orDefault<unknown>(options.l1Growth, 1.2), 1, Infinity, { min: true });
+    this.balancedL1 = checkBoolean(where, 'balancedL1', orDefault<unknown>(options.balancedL1, true));
   }
 
   override async route(x: Tensor, context: RouteContext): Promise<RoutingPlan> {

@@ -13,7 +13,7 @@
  * evalTopK maxTopK.
  */
 import { randn, matmul, tensor, type Tensor } from '@smoe/tensor';
-import { checkKeys, defaultTo, integerIn, numberIn } from '../options.js';
+import { checkKeys, orDefault, checkInteger, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { ScoredRouter, Scorer, baseKeys, resolveBase, type RouterBaseOptions, type ScoreOutput } from '../router.js';
@@ -44,7 +44,7 @@ export class RandomScorer extends Scorer {
     const { experts, dim, rng } = resolveBase('smoeDropout', options);
     this.experts = experts;
     this.dim = dim;
-    const std = numberIn('smoeDropout', 'initStd', defaultTo<unknown>(options.initStd, Math.sqrt(0.1 / dim)), 0, Infinity, { min: true });
+    const std = checkNumber('smoeDropout', 'initStd', orDefault<unknown>(options.initStd, Math.sqrt(0.1 / dim)), 0, Infinity, { min: true });
     this.weight = randn([dim, experts], std, { rng });
   }
 
@@ -76,9 +76,9 @@ export class SmoeDropoutRouter extends ScoredRouter {
     checkKeys(where, options, keys);
     const scorer = new RandomScorer(options);
     const experts = scorer.experts;
-    const maxTopK = integerIn(where, 'maxTopK', defaultTo<unknown>(options.maxTopK, experts), 1, experts, 'the number of experts');
-    const minTopK = integerIn(where, 'minTopK', defaultTo<unknown>(options.minTopK, 1), 1, maxTopK, 'maxTopK');
-    const evalTopK = integerIn(where, 'evalTopK', defaultTo<unknown>(options.evalTopK, maxTopK), 1, experts, 'the number of experts');
+    const maxTopK = checkInteger(where, 'maxTopK', orDefault<unknown>(options.maxTopK, experts), 1, experts, 'the number of experts');
+    const minTopK = checkInteger(where, 'minTopK', orDefault<unknown>(options.minTopK, 1), 1, maxTopK, 'maxTopK');
+    const evalTopK = checkInteger(where, 'evalTopK', orDefault<unknown>(options.evalTopK, maxTopK), 1, experts, 'the number of experts');
     super({ strategy: where, scorer, selection: new TokenChoiceSelection({ topK: maxTopK, weighting: 'softmaxTopK' }, experts, where), lossWeights: { balance: 0, z: 0, importance: 0 } });
     this.minTopK = minTopK;
     this.maxTopK = maxTopK;

@@ -24,7 +24,7 @@
 import { Rng, crossEntropy, init, matmul, sigmoid, tensor, topk, embedding, add, mul, rsqrt, square, sum, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
 import { stableBalanceLoss } from '../losses.js';
-import { bool, checkKeys, defaultTo, integerIn, lossWeight, numberIn } from '../options.js';
+import { checkBoolean, checkKeys, orDefault, checkInteger, lossWeight, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { ScoredRouter, Scorer, baseKeys, resolveBase, resolveLossWeights, type LossWeightOptions, type RouterBaseOptions, type ScoreOutput } from '../router.js';
@@ -67,7 +67,7 @@ export class CentroidScorer extends Scorer {
     this.experts = experts;
     this.dim = dim;
     this.centroids = init.normal([experts, dim], 1 / Math.sqrt(dim), { rng });
-    this.cosine = bool('stableMoE', 'cosine', defaultTo<unknown>(options.cosine, true));
+    this.cosine = checkBoolean('stableMoE', 'cosine', orDefault<unknown>(options.cosine, true));
   }
 
   score(x: Tensor): ScoreOutput {
@@ -92,8 +92,8 @@ export class DistilledRouter extends Scorer {
     const where = 'stableMoE';
     this.experts = experts;
     this.dim = dim;
-    const distilDim = integerIn(where, 'distilDim', defaultTo<unknown>(options.distilDim, 50), 1);
-    this.vocab = options.vocab === undefined ? undefined : integerIn(where, 'vocab', options.vocab, 1);
+    const distilDim = checkInteger(where, 'distilDim', orDefault<unknown>(options.distilDim, 50), 1);
+    this.vocab = options.vocab === undefined ? undefined : checkInteger(where, 'vocab', options.vocab, 1);
     this.weight = init.normal([this.vocab ?? dim, distilDim], this.vocab ? 1 : 1 / Math.sqrt(dim), { rng });
     this.expertEmbeddings = init.normal([experts, distilDim], 1 / Math.sqrt(distilDim), { rng });
   }
@@ -138,10 +138,10 @@ export class StableMoERouter extends ScoredRouter {
     super({ strategy: where, scorer, selection, lossWeights: { ...weights, balance: 0 } });
     this.balanceWeight = weights.balance;
     this.distilled = new DistilledRouter(options, scorer.experts, scorer.dim, options.seed === undefined ? undefined : new Rng(options.seed + 1));
-    this.stage = integerIn(where, 'stage', defaultTo<unknown>(options.stage, 1), 1, 2) as 1 | 2;
-    this.stage1Steps = options.stage1Steps === undefined ? undefined : integerIn(where, 'stage1Steps', options.stage1Steps, 0);
-    this.stage1Fraction = numberIn(where, 'stage1Fraction', defaultTo<unknown>(options.stage1Fraction, 0.1), 0, 1);
-    this.distillationWeight = lossWeight(where, 'distillationLossWeight', defaultTo(options.distillationLossWeight, 1));
+    this.stage = checkInteger(where, 'stage', orDefault<unknown>(options.stage, 1), 1, 2) as 1 | 2;
+    this.stage1Steps = options.stage1Steps === undefined ? undefined : checkInteger(where, 'stage1Steps', options.stage1Steps, 0);
+    this.stage1Fraction = checkNumber(where, 'stage1Fraction', orDefault<unknown>(options.stage1Fraction, 0.1), 0, 1);
+    this.distillationWeight = lossWeight(where, 'distillationLossWeight', orDefault(options.distillationLossWeight, 1));
   }
 
   /** Ends stage 1: from now on the frozen distilled router assigns experts. */

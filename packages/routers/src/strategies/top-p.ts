@@ -11,7 +11,7 @@
  */
 import type { Tensor } from '@smoe/tensor';
 import { entropyLoss } from '../losses.js';
-import { checkKeys, defaultTo, lossWeight, pick } from '../options.js';
+import { checkKeys, orDefault, lossWeight, pick } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { LinearScorer, ScoredRouter, baseKeys, linearGateKeys, lossWeightKeys, resolveLossWeights, type LinearGateOptions, type LossWeightOptions, type RouterBaseOptions } from '../router.js';
@@ -35,7 +35,7 @@ export class TopPRouter extends ScoredRouter {
     checkKeys(where, options, keys);
     const scorer = new LinearScorer(where, options);
     super({ strategy: where, scorer, selection: new TopPSelection(pick(options, topPKeys), scorer.experts), lossWeights: resolveLossWeights(where, options, { balance: 0.01, z: 0, importance: 0 }) });
-    this.entropyWeight = lossWeight(where, 'entropyLossWeight', defaultTo(options.entropyLossWeight, 1e-4));
+    this.entropyWeight = lossWeight(where, 'entropyLossWeight', orDefault(options.entropyLossWeight, 1e-4));
   }
 
   override async route(x: Tensor, context: RouteContext): Promise<RoutingPlan> {

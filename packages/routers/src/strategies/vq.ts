@@ -21,7 +21,7 @@
 import { Module, type Tensor } from '@smoe/tensor';
 import { Codebook, type CodebookConfig, type CodebookState } from '@smoe/vq';
 import { buildPlan } from '../build-plan.js';
-import { checkKeys, defaultTo, integerIn, lossWeight } from '../options.js';
+import { checkKeys, orDefault, checkInteger, lossWeight } from '../options.js';
 import type { RouteContext, Router, RoutingPlan } from '../plan.js';
 import type { RouterConfig } from '../registry.js';
 import { attachLosses } from '../router.js';
@@ -51,10 +51,10 @@ export class VqRouter extends Module implements Router {
     super();
     const where = 'vq';
     checkKeys(where, options, ['experts', 'dim', 'codebookSize', 'vqLossWeight', ...codebookKeys]);
-    this.experts = integerIn(where, 'experts', options.experts, 1);
-    const dim = integerIn(where, 'dim', options.dim, 1);
-    const size = integerIn(where, 'codebookSize', defaultTo<unknown>(options.codebookSize, this.experts), this.experts, Infinity, `K ≥ N = ${this.experts}: every expert needs a code`);
-    this.vqLossWeight = lossWeight(where, 'vqLossWeight', defaultTo(options.vqLossWeight, 0.08));
+    this.experts = checkInteger(where, 'experts', options.experts, 1);
+    const dim = checkInteger(where, 'dim', options.dim, 1);
+    const size = checkInteger(where, 'codebookSize', orDefault<unknown>(options.codebookSize, this.experts), this.experts, Infinity, `K ≥ N = ${this.experts}: every expert needs a code`);
+    this.vqLossWeight = lossWeight(where, 'vqLossWeight', orDefault(options.vqLossWeight, 0.08));
     // the damped estimator by default: the authors' code feeds the experts mostly the token itself
     const config: CodebookConfig = { size, dim, straightThrough: 'damped' };
     for (const key of codebookKeys) if (options[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = options[key];

@@ -13,7 +13,7 @@
  * starting value), topK 2, weighting 'softmaxTopK', balanceLossWeight 0.01, zLossWeight 0.
  */
 import { Rng, div, getRng, init, matmul, mul, parameter, rsqrt, scalar, sum, square, add, tensor, type Tensor } from '@smoe/tensor';
-import { bool, checkKeys, defaultTo, integerIn, numberIn, pick } from '../options.js';
+import { checkBoolean, checkKeys, orDefault, checkInteger, checkNumber, pick } from '../options.js';
 import type { RouterConfig } from '../registry.js';
 import { ScoredRouter, Scorer, baseKeys, lossWeightKeys, resolveBase, resolveLossWeights, type LossWeightOptions, type RouterBaseOptions, type ScoreOutput } from '../router.js';
 import { TokenChoiceSelection, tokenChoiceRuleKeys, type TokenChoiceRuleOptions } from '../selection/token-choice.js';
@@ -82,12 +82,12 @@ export class XMoEScorer extends Scorer {
     const { experts, dim, rng } = resolveBase(where, options);
     this.experts = experts;
     this.dim = dim;
-    const routingDim = integerIn(where, 'routingDim', defaultTo<unknown>(options.routingDim, 8), 1);
+    const routingDim = checkInteger(where, 'routingDim', orDefault<unknown>(options.routingDim, 8), 1);
     this.projection = init.xavier([dim, routingDim], { rng });
     this.expertEmbeddings = parameter(tensor(orthogonalInit(experts, routingDim, 0.32, rng), [experts, routingDim]));
-    this.normalizeInput = bool(where, 'normalizeInput', defaultTo<unknown>(options.normalizeInput, false));
-    this.fixedTemperature = numberIn(where, 'temperature', defaultTo<unknown>(options.temperature, 1), 0, Infinity, { min: true });
-    this.temperature = bool(where, 'learnTemperature', defaultTo<unknown>(options.learnTemperature, false)) ? parameter(scalar(this.fixedTemperature)) : undefined;
+    this.normalizeInput = checkBoolean(where, 'normalizeInput', orDefault<unknown>(options.normalizeInput, false));
+    this.fixedTemperature = checkNumber(where, 'temperature', orDefault<unknown>(options.temperature, 1), 0, Infinity, { min: true });
+    this.temperature = checkBoolean(where, 'learnTemperature', orDefault<unknown>(options.learnTemperature, false)) ? parameter(scalar(this.fixedTemperature)) : undefined;
   }
 
   score(x: Tensor): ScoreOutput {
