@@ -10,14 +10,16 @@
  * forced, eagerly and inside a compiled step, on cpu, webasm (threads and one thread) and webgpu
  * when an adapter answers. One JSON line per compiled kernel, sorted:
  *
- *   {"backend":"webasm","threads":true,"mode":"webasm","source":"matmulTileKernel",
+ *   {"backend":"webasm","threads":true,"pass":"automatic","mode":"webasm","source":"matmulTileKernel",
  *    "sourceSha":"…","settings":{…},"generated":null,"modules":["…"]}
  *
  * `sourceSha`: sha256 of the kernel function's text as gpu.js receives it; `settings`: what
  * `createKernel` is given (output, constants, per-kernel settings); `generated`: sha256 of the
  * JavaScript (cpu) or WGSL (webgpu) gpu.js generated; `modules`: sha256 of each WebAssembly
  * module it assembled (webasm). A last line per backend lists every module and shader assembled
- * there (`assembled`), those of compiled steps' fused plans included. With
+ * there (`assembled`), those of compiled steps' fused plans included, and one line per pass
+ * (`automatic`, `direct`, `tiled` forced, `compiled`) lists the cache keys of every kernel it
+ * launched (`launched`: op, sizes, constants, grid and settings: the path each product took). With
  * KERNEL_SOURCES_DIR=<folder> the full texts and modules are also written there, one file per sha.
  *
  * Run: XDG_RUNTIME_DIR=/tmp node --conditions=@smoe/source --import tsx packages/tensor/scripts/kernel-sources.ts > kernels.jsonl
@@ -26,7 +28,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gpujs from '@smoe/gpu.js';
-import { compile, groupedMatmul, installWebGPU, matmul, Rng, setBackend, Tensor, type BackendName } from '../src/node.js';
+import { Backend, compile, groupedMatmul, installWebGPU, matmul, Rng, setBackend, Tensor, type BackendName } from '../src/node.js';
 import { setGroupedMatmulPath } from '../src/ops/grouped_matmul.js';
 import { setMatmulPath } from '../src/ops/matmul.js';
 
@@ -36,6 +38,7 @@ interface GpuKernel {
   modules?: string[];
 }
 interface Created {
+  pass: string;
   mode: string;
   source: string;
   settings: Record<string, unknown>;
@@ -58,7 +61,7 @@ const gpuPrototype = GPU.prototype as unknown as { createKernel(source: () => un
 const createKernel = gpuPrototype.createKernel;
 gpuPrototype.createKernel = function (this: { mode: string }, source, settings) {
   const shortcut = createKernel.call(this, source, settings);
-  created.push({ mode: this.mode, source: source.toString(), settings: { ...settings }, shortcut });
+  created.push({ pass, mode: this.mode, source: source.toString(), settings: { ...settings }, shortcut });
   return shortcut;
 };
 // compiled steps' plans build their modules and shaders on clones of the kernels: every one
@@ -81,6 +84,17 @@ WebGPUKernel.prototype.assembleWGSL = function (this: GpuKernel) {
   const wgsl = assembleWGSL.call(this);
   assembled.add(sha(wgsl));
   return wgsl;
+};
+
+// the kernels each pass launches (by cache key: op, sizes, constants, grid, settings), compiled or cached
+let pass = '';
+const launched = new Map<string, Set<string>>();
+const backendPrototype = Backend.prototype as unknown as { kernel(key: string, ...rest: unknown[]): unknown };
+const kernel = backendPrototype.kernel;
+backendPrototype.kernel = function (this: Backend, key, ...rest) {
+  if (!launched.has(pass)) launched.set(pass, new Set());
+  launched.get(pass)?.add(key);
+  return kernel.call(this, key, ...rest);
 };
 
 let seed = 1;
@@ -171,10 +185,13 @@ if (await installWebGPU()) variants.push({ backend: 'webgpu', threads: false });
 console.error('kernel-sources: sources loaded');
 const lines: string[] = [];
 for (const { backend, threads } of variants) {
-  await setBackend(backend, { threads });
+  // a webgpu device kept for the whole run: a kernel compiled again after an idle release would count twice
+  await setBackend(backend, { threads, idleReleaseMs: 600_000 });
   const from = created.length;
   assembled.clear();
+  launched.clear();
   for (const path of [null, 'direct', 'tiled'] as const) {
+    pass = path ?? 'automatic';
     setMatmulPath(path);
     setGroupedMatmulPath(path);
     await matmuls(path === null);
@@ -182,6 +199,7 @@ for (const { backend, threads } of variants) {
   }
   setMatmulPath(null);
   setGroupedMatmulPath(null);
+  pass = 'compiled';
   await compiled();
   const rows = created.slice(from).map((c) => {
     const { constants, ...rest } = c.settings;
@@ -190,6 +208,7 @@ for (const { backend, threads } of variants) {
     return {
       backend,
       threads,
+      pass: c.pass,
       mode: c.mode,
       source: /^function\s*(\w*)/.exec(c.source)?.[1] ?? '',
       sourceSha: sha(c.source),
@@ -200,6 +219,7 @@ for (const { backend, threads } of variants) {
   });
   for (const row of rows) lines.push(JSON.stringify(row));
   lines.push(JSON.stringify({ backend, threads, assembled: [...assembled].sort() }));
+  for (const [name, keys] of launched) lines.push(JSON.stringify({ backend, threads, pass: name, launched: [...keys].sort() }));
 }
 // a kernel compiled again (webgpu recompiles after releasing an idle device) is one line
 const unique = [...new Set(lines)].sort();
