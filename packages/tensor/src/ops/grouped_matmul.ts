@@ -8,7 +8,9 @@
  * Gradient: dx[p] = g[p] · w[group[p]]ᵀ; dw[e] = Σ_{p in group e} x[p]ᵀ · g[p] (the host groups
  * rows by expert, then each dw entry sums its own group's rows).
  *
- * Two paths, chosen per backend and shape (`groupedMatmulPlan`), as for matmul:
+ * Two paths, chosen per backend and shape (`groupedMatmulPlan`, from the backend's tiling table in
+ * tiling.ts), as for matmul; both are gpu.js kernels, registered as the `groupedMatmul` kernel of
+ * every backend (registry.ts):
  * - `direct`: one thread per output value, a dot product over K (every backend).
  * - `tiled` (webasm, and webgpu for larger products): the host sorts rows by group and pads every group to a multiple of 4 rows
  *   (slots); a gather kernel copies the rows into slot order, a register-blocked kernel computes
@@ -19,12 +21,13 @@
  *   over copies of x and g packed by column quads ([width/4][slots][4]) so its walk is contiguous.
  *   Sizes stay static: slots are bounded by P + 3·min(E, P), and unused quads are skipped.
  */
-import { getBackend, type KernelThis } from '../backend.js';
+import type { KernelThis } from '../backend.js';
 import { afterInputs, launch } from '../kernel.js';
+import { getKernel, registerOnEveryBackend } from '../registry.js';
 import { formatShape } from '../shape.js';
 import { record, Tensor, type Storage } from '../tensor.js';
 import { checkIndices, groupByIndex } from './indices.js';
-import { assembleRows, tiledSettings } from './matmul.js';
+import { assembleRows, copySettings, forceTilingPath, tileSettings, tilingPath, type TilingPath } from './tiling.js';
 
 // out[p, j] = Σ_k x[p, k] · w[group[p], k, j]; with wK/wN strides the same kernel computes g·wᵀ.
 function forwardKernel(this: KernelThis, x: Float32Array, w: Float32Array, group: Float32Array): number {
@@ -149,22 +152,22 @@ function weightGradQuadKernel(this: KernelThis, xq: Float32Array, gq: Float32Arr
 }
 
 /** How `groupedMatmul` computes; see the file comment. */
-export type GroupedMatmulPath = 'direct' | 'tiled';
-
-let forcedPath: GroupedMatmulPath | null = null;
+export type GroupedMatmulPath = TilingPath;
 
 /** @internal Forces one path on every backend (tests, benchmarks); `null` restores the automatic choice. */
 export function setGroupedMatmulPath(path: GroupedMatmulPath | null): void {
-  forcedPath = path;
+  forceTilingPath('groupedMatmul', path);
 }
 
 /** Which path computes a [P, K] × [E, K, N] grouped product on the current backend. */
 export function groupedMatmulPlan(rows: number, k: number, n: number): GroupedMatmulPath {
   if (rows === 0 || n === 0 || k === 0) return 'direct';
-  if (forcedPath) return forcedPath;
-  const least = TILED_MIN_WORK[getBackend().name];
-  return least !== undefined && rows >= 4 && n >= 4 && rows * k * n >= least ? 'tiled' : 'direct';
+  // fewer than 4 rows or columns take the tiled path only when it is forced
+  return tilingPath('groupedMatmul', rows * k * n, rows >= 4 && n >= 4);
 }
+
+/** The `groupedMatmul` kernel (registry.ts): the product [P, N], with its gradient recorded (each path has its own backward). */
+export type GroupedMatmulKernel = (x: Tensor, w: Tensor, group: Tensor) => Tensor;
 
 /** The slot layout of a grouping: rows sorted by group, every group padded to whole quads. */
 interface Slots {
@@ -207,16 +210,10 @@ function buildSlots(group: Float32Array, groups: number, slots: number): Slots {
   return { rowOf, quadGroup, slotOf, groupStart, groupSlots };
 }
 
-/** Smallest P·K·N the tiled path takes on webasm and on webgpu (where it measured 2–3× faster on lavapipe). */
-const TILED_MIN_WORK: Partial<Record<string, number>> = { webasm: 1 << 15, webgpu: 1 << 17 };
-
-/** Smallest P·K·N the grouped tile kernels spread over the webasm worker pool. */
-const THREADED_MIN_WORK = 1 << 25;
-
 /** rows [P, width] → [slots, width] in slot order. */
 function gatherSlots(x: Tensor, rowOf: Tensor, width: number, slots: number): Tensor {
   return new Tensor(
-    launch({ op: 'groupedMatmul-gather', source: gatherSlotsKernel, output: slots * width, grid: [width, slots], constants: { k: width }, inputs: [x, rowOf], settings: tiledSettings(true) }),
+    launch({ op: 'groupedMatmul-gather', source: gatherSlotsKernel, output: slots * width, grid: [width, slots], constants: { k: width }, inputs: [x, rowOf], settings: copySettings() }),
     [slots, width],
   );
 }
@@ -231,7 +228,7 @@ function slotProduct(xs: Tensor, b: Tensor | Storage, layout: { quadGroup: Tenso
     grid: [n, slots / 4],
     constants: { kHalf: k >> 1, kOdd: k & 1, kLast: k - 1, k, n, n2: 2 * n, k2: 2 * k, k3: 3 * k, k4: 4 * k, bGroup: k * n, bLast: (k - 1) * n },
     inputs: [xs, weights, layout.quadGroup],
-    settings: tiledSettings(slots * k * n < THREADED_MIN_WORK),
+    settings: tileSettings(slots * k * n),
   });
   return launch({
     op: 'groupedMatmul-scatter',
@@ -240,14 +237,14 @@ function slotProduct(xs: Tensor, b: Tensor | Storage, layout: { quadGroup: Tenso
     grid: [n, rows],
     constants: { n },
     inputs: [new Tensor(tiles, [slots * n]), layout.slotOf],
-    settings: tiledSettings(true),
+    settings: copySettings(),
   });
 }
 
 /** rows [P, width] → [width/4][slots][4]: slot order, packed by column quads (width a multiple of 4). */
 function gatherQuads(x: Tensor, rowOf: Tensor, width: number, slots: number): Tensor {
   return new Tensor(
-    launch({ op: 'groupedMatmul-gather-quads', source: gatherQuadsKernel, output: slots * width, grid: [4, slots, width / 4], constants: { width }, inputs: [x, rowOf], settings: tiledSettings(true) }),
+    launch({ op: 'groupedMatmul-gather-quads', source: gatherQuadsKernel, output: slots * width, grid: [4, slots, width / 4], constants: { width }, inputs: [x, rowOf], settings: copySettings() }),
     [width / 4, slots, 4],
   );
 }
@@ -277,8 +274,9 @@ function quadOffsets(layout: Slots, k: number, slots: number): [Float32Array, Fl
   return arrays;
 }
 
-function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor, groups: number, k: number, n: number): Tensor {
-  const rows = x.shape[0];
+function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor): Tensor {
+  const [rows, k] = x.shape;
+  const [groups, , n] = w.shape;
   const slots = slotBound(rows, groups);
   const layout = afterInputs([group], ([g]) => {
     checkIndices('groupedMatmul', g, groups, 'the groups of w');
@@ -302,7 +300,7 @@ function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor, groups: number,
         grid: [k, n, groups],
         constants: { kn: k * n, n },
         inputs: [w],
-        settings: tiledSettings(true),
+        settings: copySettings(),
       });
       gx = new Tensor(slotProduct(gs as Tensor, wt, slotLayout, n, k, groups, rows, slots), x.shape);
     }
@@ -320,7 +318,7 @@ function tiledGroupedMatmul(x: Tensor, w: Tensor, group: Tensor, groups: number,
           grid: [4, n / 4, groups * (k / 4)],
           constants: { slots, slots4: 4 * slots },
           inputs: [xq, gq, zPart(0), zPart(1), zPart(2)],
-          settings: tiledSettings(slots * k * n < THREADED_MIN_WORK),
+          settings: tileSettings(slots * k * n),
         });
         gw = new Tensor(assembleRows(new Tensor(tiles, [groups * k * n]), null, groups, k, n), w.shape);
       } else {
@@ -348,16 +346,9 @@ function directWeightGrad(x: Tensor, g: Tensor, group: Tensor, groups: number, k
   );
 }
 
-/** Row-wise product of `x` [P, K] with the weight `w[group[p]]` of `w` [E, K, N]. */
-export function groupedMatmul(x: Tensor, w: Tensor, group: Tensor): Tensor {
-  if (x.rank !== 2 || w.rank !== 3) throw new Error(`groupedMatmul: expected x [rows, K] and w [groups, K, N], got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
+function directGroupedMatmul(x: Tensor, w: Tensor, group: Tensor): Tensor {
   const [rows, k] = x.shape;
-  const [groups, wk, n] = w.shape;
-  if (k !== wk) throw new Error(`groupedMatmul: inner dimensions differ: x ${formatShape(x.shape)} and w ${formatShape(w.shape)} (${k} vs ${wk})`);
-  if (group.dtype !== 'int32' || group.rank !== 1 || group.size !== rows) {
-    throw new Error(`groupedMatmul: group must be int32 [${rows}], got ${group}`);
-  }
-  if (groupedMatmulPlan(rows, k, n) === 'tiled' && groups > 0) return tiledGroupedMatmul(x, w, group, groups, k, n);
+  const [groups, , n] = w.shape;
   const validate = (values: Float32Array): void => checkIndices('groupedMatmul', values, groups, 'the groups of w');
   const out = new Tensor(
     launch({ op: 'groupedMatmul', source: forwardKernel, output: rows * n, constants: { n, k, wGroup: k * n, wK: n, wN: 1 }, inputs: [x, w, group], check: { input: 2, validate } }),
@@ -370,4 +361,25 @@ export function groupedMatmul(x: Tensor, w: Tensor, group: Tensor): Tensor {
     const gw = w.requiresGrad ? directWeightGrad(x, g, group, groups, k, n, rows) : null;
     return [gx, gw];
   });
+}
+
+/** groupedMatmul's gpu.js kernels, one implementation for every backend: the path `groupedMatmulPlan` chooses. */
+function gpujsGroupedMatmul(x: Tensor, w: Tensor, group: Tensor): Tensor {
+  const [rows, k] = x.shape;
+  const [groups, , n] = w.shape;
+  return groupedMatmulPlan(rows, k, n) === 'tiled' && groups > 0 ? tiledGroupedMatmul(x, w, group) : directGroupedMatmul(x, w, group);
+}
+
+registerOnEveryBackend('groupedMatmul', gpujsGroupedMatmul);
+
+/** Row-wise product of `x` [P, K] with the weight `w[group[p]]` of `w` [E, K, N]. */
+export function groupedMatmul(x: Tensor, w: Tensor, group: Tensor): Tensor {
+  if (x.rank !== 2 || w.rank !== 3) throw new Error(`groupedMatmul: expected x [rows, K] and w [groups, K, N], got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
+  const [rows, k] = x.shape;
+  const wk = w.shape[1];
+  if (k !== wk) throw new Error(`groupedMatmul: inner dimensions differ: x ${formatShape(x.shape)} and w ${formatShape(w.shape)} (${k} vs ${wk})`);
+  if (group.dtype !== 'int32' || group.rank !== 1 || group.size !== rows) {
+    throw new Error(`groupedMatmul: group must be int32 [${rows}], got ${group}`);
+  }
+  return getKernel('groupedMatmul')(x, w, group);
 }

@@ -7,7 +7,9 @@
  * over the batch for a shared operand (for a shared B and an untransposed A, as one product over
  * all batches' rows).
  *
- * Two ways to compute the same product, chosen per backend and shape (`matmulPlan`):
+ * Two ways to compute the same product, chosen per backend and shape (`matmulPlan`, from the
+ * backend's tiling table in tiling.ts). Both are gpu.js kernels, registered as the `matmul`
+ * kernel of every backend (registry.ts):
  *
  * - `direct`: one kernel, one thread per output value, a plain dot product over K. Every backend
  *   runs it; it is the only path on cpu, and the path for N < 4 and small products.
@@ -19,18 +21,21 @@
  *   B must have contiguous columns, so a transposed B is first packed by a copy kernel; a
  *   transposed A is read through its strides. The tile kernel writes [batch][⌊M/4⌋][N][4]; the
  *   M mod 4 rows left over come from a one-row-per-thread kernel with the same loads, and an
- *   assemble kernel interleaves both into [batch][M][N]. Integer constants (`strictIntegers`)
- *   keep the index math in i32, and `flatOutput` returns the Array(4) result as one flat array.
+ *   assemble kernel (tiling.ts, shared with groupedMatmul) interleaves both into [batch][M][N].
+ *   Integer constants (`strictIntegers`) keep the index math in i32, and `flatOutput` returns
+ *   the Array(4) result as one flat array.
  *   Both kernels sum over k in ascending order, as the direct kernel does.
  *   On webasm the speed relies on the code-generator changes in the vendored @smoe/gpu.js (packages/gpujs) (contiguous SIMD loads, i32 loop
  *   counters, thread ids in locals, constant offsets in load immediates, v128.load32_splat,
  *   flatOutput); the kernels are plain gpu.js and compute the same values without it.
  */
-import { getBackend, type KernelThis } from '../backend.js';
+import type { KernelThis } from '../backend.js';
 import { launch } from '../kernel.js';
+import { getKernel, registerOnEveryBackend } from '../registry.js';
 import { formatShape, sizeOf } from '../shape.js';
 import { record, Tensor, type Storage } from '../tensor.js';
 import { sum } from './sum.js';
+import { assembleRows, copySettings, forceTilingPath, tileSettings, tilingPath, type TilingPath } from './tiling.js';
 
 function matmulKernel(this: KernelThis, a: Float32Array, b: Float32Array): number {
   const i = this.thread.x;
@@ -97,16 +102,6 @@ function packKernel(this: KernelThis, b: Float32Array): number {
   return b[this.thread.z * this.constants.bBatch + this.thread.y * this.constants.bK + this.thread.x * this.constants.bCol];
 }
 
-// Every row of every batch: rows below 4⌊M/4⌋ from the tile output (interleaved
-// [batch][m4][nt][4], nt ≥ n columns), the others from the leftover rows [batch][mt][n].
-// Grid [n, m, batches].
-function assembleKernel(this: KernelThis, tiles: Float32Array, rest: Float32Array): number {
-  if (this.thread.y < this.constants.mMain) {
-    return tiles[((this.thread.z * this.constants.m4 + (this.thread.y >> 2)) * this.constants.nt + this.thread.x) * 4 + (this.thread.y & 3)];
-  }
-  return rest[(this.thread.z * this.constants.mt + this.thread.y - this.constants.mMain) * this.constants.n + this.thread.x];
-}
-
 /** Options of `matmul`. */
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -114,57 +109,40 @@ export interface MatmulOptions {
 }
 
 /** How `matmul` computes a product; see the file comment. */
-export type MatmulPath = 'direct' | 'tiled';
-
-/**
- * Smallest M·N·K the tiled path takes on webasm and on webgpu: below it the extra launches cost
- * more than they save (measured: the tiled path wins from about 8³ on webasm, 64³ on webgpu).
- */
-const TILED_MIN_WORK: Partial<Record<string, number>> = { webasm: 512, webgpu: 1 << 17 };
-
-/** Smallest batch·M·N·K the tile kernel spreads over the webasm worker pool (below, a pool round trip costs more). */
-const THREADED_MIN_WORK = 1 << 25;
-
-/**
- * gpu.js settings of the tiled path's kernels: integer constants (i32 index math) and a flat
- * result; on webasm, `asyncMode: false` keeps a cheap kernel (copies, or a small product) on
- * the calling thread even when the backend is threaded.
- */
-export function tiledSettings(onCallingThread: boolean): Record<string, boolean> {
-  const settings: Record<string, boolean> = { strictIntegers: true, flatOutput: true };
-  if (onCallingThread && getBackend().name === 'webasm') settings.asyncMode = false;
-  return settings;
-}
+export type MatmulPath = TilingPath;
 
 /** Which path computes an [M, K] × [K, N] product on the current backend (exported for tests and benchmarks). */
 export function matmulPlan(m: number, n: number, k: number): MatmulPath {
-  if (forcedPath) return forcedPath === 'tiled' && n < 4 ? 'direct' : forcedPath;
-  const least = TILED_MIN_WORK[getBackend().name];
-  return least !== undefined && n >= 4 && m * n * k >= least ? 'tiled' : 'direct';
+  // the tiled kernels' SIMD lanes run along N: N < 4 takes the direct kernel, forced or not
+  return n < 4 ? 'direct' : tilingPath('matmul', m * n * k);
 }
-
-let forcedPath: MatmulPath | null = null;
 
 /**
  * @internal Forces one path on every backend (tests and benchmarks compare them); `null`
  * restores the automatic choice. The tiled path still needs N ≥ 4 (its SIMD lanes run along N).
  */
 export function setMatmulPath(path: MatmulPath | null): void {
-  forcedPath = path;
+  forceTilingPath('matmul', path);
 }
 
-interface Geometry {
+/** The sizes and layout of a product: op(A) [batches][m][k] × op(B) [batches][k][n]. */
+export interface MatmulGeometry {
   m: number;
   n: number;
   k: number;
   batches: number;
+  /** A, B stored transposed. */
   ta: boolean;
   tb: boolean;
+  /** A 2-D operand used by every batch. */
   aShared: boolean;
   bShared: boolean;
 }
 
-function direct(a: Tensor, b: Tensor, g: Geometry): Storage {
+/** The `matmul` kernel (registry.ts): the product's values [batches][m][n], for any sizes (empty, K = 0 included). */
+export type MatmulKernel = (a: Tensor, b: Tensor, geometry: MatmulGeometry) => Storage;
+
+function direct(a: Tensor, b: Tensor, g: MatmulGeometry): Storage {
   const { m, n, k, batches, ta, tb, aShared, bShared } = g;
   const constants = {
     m,
@@ -185,11 +163,10 @@ function carrier(storage: Storage, size: number): Tensor {
   return new Tensor(storage, [size]);
 }
 
-function tiled(a: Tensor, b: Tensor, g: Geometry): Storage {
+function tiled(a: Tensor, b: Tensor, g: MatmulGeometry): Storage {
   // [..., M, K] × a shared [K, N] with A not transposed is one [batches·M, K] × [K, N] product
   if (g.bShared && !g.ta && g.batches > 1) g = { ...g, m: g.batches * g.m, batches: 1, bShared: false };
   const { m, n, k, batches, ta, tb, aShared, bShared } = g;
-  const copy = tiledSettings(true);
   // B with contiguous columns: as given when not transposed, else packed
   let packed = b;
   if (tb) {
@@ -201,7 +178,7 @@ function tiled(a: Tensor, b: Tensor, g: Geometry): Storage {
       grid: [n, k, bBatches],
       constants: { bBatch: k * n, bK: 1, bCol: k },
       inputs: [b],
-      settings: copy,
+      settings: copySettings(),
     }), bBatches * k * n);
   }
   const m4 = m >> 2;
@@ -210,7 +187,7 @@ function tiled(a: Tensor, b: Tensor, g: Geometry): Storage {
   const aRow = ta ? 1 : k;
   const aK = ta ? m : 1;
   const bBatch = bShared ? 0 : k * n;
-  const small = batches * m * n * k < THREADED_MIN_WORK;
+  const work = batches * m * n * k;
   const tiles = m4 === 0 ? null : carrier(launch({
     op: 'matmul-tile',
     source: matmulTileKernel,
@@ -233,7 +210,7 @@ function tiled(a: Tensor, b: Tensor, g: Geometry): Storage {
       bLast: (k - 1) * n,
     },
     inputs: [a, packed],
-    settings: tiledSettings(small),
+    settings: tileSettings(work),
   }), batches * m4 * n * 4);
   const rest = mt === 0 ? null : launch({
     op: 'matmul-rows',
@@ -242,29 +219,20 @@ function tiled(a: Tensor, b: Tensor, g: Geometry): Storage {
     grid: [n, mt, batches],
     constants: { k, aBatch, aRow, aK, aStart: 4 * m4 * aRow, bBatch, bK: n },
     inputs: [a, packed],
-    settings: tiledSettings(small || m4 > 0),
+    // beside the tile kernel the leftover rows are a small job, kept on the calling thread
+    settings: m4 > 0 ? copySettings() : tileSettings(work),
   });
   if (!tiles) return rest as Storage;
   return assembleRows(tiles, rest === null ? null : carrier(rest, batches * mt * n), batches, m, n);
 }
 
-/**
- * @internal The tile output [batches][⌊m/4⌋][nt][4] (nt ≥ n columns) plus the last m mod 4 rows
- * ([batches][m mod 4][n], null when there are none) as [batches][m][n]. Shared with groupedMatmul.
- */
-export function assembleRows(tiles: Tensor, rest: Tensor | null, batches: number, m: number, n: number, nt = n): Storage {
-  const m4 = m >> 2;
-  const mt = m - 4 * m4;
-  return launch({
-    op: 'matmul-assemble',
-    source: assembleKernel,
-    output: batches * m * n,
-    grid: [n, m, batches],
-    constants: { m4, mt, mMain: 4 * m4, n, nt },
-    inputs: [tiles, rest ?? new Float32Array(0)],
-    settings: tiledSettings(true),
-  });
+/** matmul's gpu.js kernels, one implementation for every backend: the path `matmulPlan` chooses. */
+function gpujsMatmul(a: Tensor, b: Tensor, g: MatmulGeometry): Storage {
+  const empty = g.batches * g.m * g.n === 0;
+  return !empty && g.k > 0 && matmulPlan(g.m, g.n, g.k) === 'tiled' ? tiled(a, b, g) : direct(a, b, g);
 }
+
+registerOnEveryBackend('matmul', gpujsMatmul);
 
 /** Batched matrix product of `a` and `b`. */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
@@ -290,10 +258,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   const lead = aLead.length ? aLead : bLead;
   const batches = sizeOf(lead);
-  const geometry: Geometry = { m, n, k, batches, ta, tb, aShared, bShared };
-  const empty = batches * m * n === 0;
-  const storage = !empty && k > 0 && matmulPlan(m, n, k) === 'tiled' ? tiled(a, b, geometry) : direct(a, b, geometry);
-  const out = new Tensor(storage, [...lead, m, n]);
+  const out = new Tensor(getKernel('matmul')(a, b, { m, n, k, batches, ta, tb, aShared, bShared }), [...lead, m, n]);
   return record(out, 'matmul', [a, b], (g) => {
     const leadAxes = lead.map((_, i) => i);
     let ga: Tensor | null = null;
