@@ -12,7 +12,10 @@
  *               in chunks), test accuracy and F1 on clean and on corrupted messages;
  * - `baseline`  the multinomial naive Bayes classifier on the same messages.
  * Every cell writes `cells/<id>.json` in the study folder when it is done, so a study resumes
- * where it stopped; rows report the mean ± standard deviation over seeds (sample std, n − 1).
+ * where it stopped; rows report the mean ± standard deviation over seeds (sample std, n − 1),
+ * tokens/s the median (a seed timed while the machine was busy does not move it). A claim needs
+ * more than overlapping spreads: every row is also compared with token choice seed by seed (the
+ * same seed gives the same data order and initial draw), by a paired two-sided t-test at 95 %.
  */
 import type { Corruption } from './corruption.js';
 import type { DatasetName, RunSettings } from './settings.js';
@@ -104,6 +107,25 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
   return { mean, std, n };
 }
 
+/** Two-sided 95 % critical values of Student's t for 1…30 degrees of freedom (beyond: 1.96). */
+const tCritical95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** The paired comparison of `a` − `b` over the seeds both have: mean ± std of the differences, t = mean / (std / √n), and whether |t| passes the 95 % two-sided threshold (never with fewer than 2 pairs). */
+export function pairedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): { mean: number; std: number; n: number; t: number; significant: boolean } {
+  const differences = [...a].flatMap(([seed, v]) => (b.has(seed) ? [v - b.get(seed)!] : []));
+  const { mean, std, n } = meanStd(differences);
+  if (n < 2) return { mean, std, n, t: NaN, significant: false };
+  const t = std > 0 ? mean / (std / Math.sqrt(n)) : mean === 0 ? 0 : Math.sign(mean) * Infinity;
+  return { mean, std, n, t, significant: Math.abs(t) > (tCritical95[n - 2] ?? 1.96) };
+}
+
+/** Median of the values (NaN for none). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** A table: a title, column headers and rows of cells (already formatted). */
 export interface Table {
   title: string;
@@ -113,11 +135,40 @@ export interface Table {
 
 type Metric = keyof Omit<CellResult, 'id' | 'seconds'>;
 
+function values(results: readonly CellResult[], metric: Metric): number[] {
+  return results.map((r) => r[metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+}
+
 function summarise(results: readonly CellResult[], metric: Metric, digits: number, scale = 1): string {
-  const values = results.map((r) => r[metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  if (values.length === 0) return '–';
-  const { mean, std, n } = meanStd(values.map((v) => v * scale));
+  const list = values(results, metric);
+  if (list.length === 0) return '–';
+  const { mean, std, n } = meanStd(list.map((v) => v * scale));
   return n > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
+}
+
+function summariseMedian(results: readonly CellResult[], metric: Metric, digits: number): string {
+  const list = values(results, metric);
+  return list.length === 0 ? '–' : median(list).toFixed(digits);
+}
+
+/** `metric` of each seed's cell of a row (`measure` may derive it from the result). */
+function bySeed(cells: readonly Cell[], results: ReadonlyMap<string, CellResult>, measure: (r: CellResult) => number | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const c of cells) {
+    const r = results.get(c.id);
+    const v = r && 'seed' in c ? measure(r) : undefined;
+    if (v !== undefined && Number.isFinite(v)) out.set((c as { seed: number }).seed, v);
+  }
+  return out;
+}
+
+/** "−0.012 ± 0.004 (t −5.2, lower)": a paired difference, its t and what the test says. */
+function pairedCell(d: ReturnType<typeof pairedDifference>, digits: number, scale = 1): string {
+  if (d.n === 0) return '–';
+  const shown = `${d.mean * scale >= 0 ? '+' : '−'}${Math.abs(d.mean * scale).toFixed(digits)} ± ${(d.std * scale).toFixed(digits)}`;
+  if (d.n < 2) return `${shown} (1 seed)`;
+  const t = Number.isFinite(d.t) ? d.t.toFixed(1) : String(d.t);
+  return `${shown} (t ${t}${d.significant ? (d.mean < 0 ? ', lower' : ', higher') : ', no clear difference'})`;
 }
 
 /** The study's tables from its plan and the results present (rows missing a cell say how many seeds they hold). */
@@ -136,13 +187,27 @@ export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellRe
       const own = cells.filter((c) => c.row === row);
       const r = own.flatMap((c) => results.get(c.id) ?? []);
       const delta = r.flatMap((x) => (x.clean !== undefined && x.corrupted !== undefined ? [{ ...x, corrupted: x.corrupted - x.clean }] : []));
-      return [row, summarise(r, 'clean', 3), summarise(r, 'corrupted', 3), summarise(delta, 'corrupted', 3), summarise(r, 'tokensPerSecond', 0), summarise(r, 'loadCv', 3), summarise(r, 'expertRunsPerToken', 2), summarise(r, 'parameters', 0), summarise(r, 'activeParameters', 0), seeds(own)];
+      return [row, summarise(r, 'clean', 3), summarise(r, 'corrupted', 3), summarise(delta, 'corrupted', 3), summariseMedian(r, 'tokensPerSecond', 0), summarise(r, 'loadCv', 3), summarise(r, 'expertRunsPerToken', 2), summarise(r, 'parameters', 0), summarise(r, 'activeParameters', 0), seeds(own)];
     });
     tables.push({
       title: `${corpus}: validation bits per character (mean ± std over seeds)`,
-      columns: ['router', 'clean BPC ↓', `${corruption.kind}:${corruption.severity} inputs BPC ↓`, 'degradation ↓', 'tokens/s', 'load CV', 'experts run/token', 'parameters', 'active parameters', 'seeds'],
+      columns: ['router', 'clean BPC ↓', `${corruption.kind}:${corruption.severity} inputs BPC ↓`, 'degradation ↓', 'tokens/s (median)', 'load CV', 'experts run/token', 'parameters', 'active parameters', 'seeds'],
       rows,
     });
+    const reference = cells.filter((c) => c.row === 'tokenChoice');
+    if (reference.length) {
+      const clean = (r: CellResult) => r.clean;
+      const degradation = (r: CellResult) => (r.clean !== undefined && r.corrupted !== undefined ? r.corrupted - r.clean : undefined);
+      const paired = rowsOf(cells).filter((row) => row !== 'tokenChoice').map((row) => {
+        const own = cells.filter((c) => c.row === row);
+        return [row, ...[clean, degradation].map((m) => pairedCell(pairedDifference(bySeed(own, results, m), bySeed(reference, results, m)), 3))];
+      });
+      tables.push({
+        title: `${corpus}: each row minus token choice, seed by seed (mean ± std of the differences; paired t-test, 95 %)`,
+        columns: ['router', 'Δ clean BPC (negative: better)', 'Δ degradation (negative: more robust)'],
+        rows: paired,
+      });
+    }
   }
   const tuning = plan.cells.filter((c) => c.kind === 'finetune' || c.kind === 'baseline');
   if (tuning.length) {
@@ -156,6 +221,19 @@ export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellRe
       columns: ['model', 'accuracy ↑', 'F1 ↑', 'corrupted accuracy ↑', 'corrupted F1 ↑', 'seeds'],
       rows,
     });
+    const reference = tuning.filter((c) => c.row === 'tokenChoice');
+    if (reference.length) {
+      const measures = [(r: CellResult) => r.accuracy, (r: CellResult) => r.corruptedAccuracy];
+      const paired = rowsOf(tuning.filter((c) => c.kind === 'finetune')).filter((row) => row !== 'tokenChoice').map((row) => {
+        const own = tuning.filter((c) => c.row === row);
+        return [row, ...measures.map((m) => pairedCell(pairedDifference(bySeed(own, results, m), bySeed(reference, results, m)), 1, 100))];
+      });
+      tables.push({
+        title: 'SpamAssassin fine-tuning: each row minus token choice, seed by seed (accuracy points; paired t-test, 95 %)',
+        columns: ['model', 'Δ accuracy (positive: better)', 'Δ corrupted accuracy (positive: more robust)'],
+        rows: paired,
+      });
+    }
   }
   return tables;
 }

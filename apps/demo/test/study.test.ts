@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { meanStd, planCells, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
+import { meanStd, median, pairedDifference, planCells, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
 import { corruptAligned } from '../src/corruption.js';
 import { tokenizer } from '../src/tasks.js';
 
@@ -30,6 +30,26 @@ describe('the study plan and its statistics', () => {
   it('mean ± sample standard deviation', () => {
     expect(meanStd([1, 2, 3, 4])).toEqual({ mean: 2.5, std: Math.sqrt(5 / 3), n: 4 });
     expect(meanStd([7])).toEqual({ mean: 7, std: 0, n: 1 });
+  });
+
+  it('paired differences over common seeds, with the two-sided 95 % t-test (hand-computed)', () => {
+    const seeds = (...v: number[]) => new Map(v.map((x, i) => [i + 1, x]));
+    // differences −0.1, −0.1, −0.05: mean −1/12, std √(1/1200), t = mean / (std / √3) = −5 beyond t(0.975, 2) = 4.303
+    const clear = pairedDifference(seeds(3.0, 3.1, 3.2), seeds(3.1, 3.2, 3.25));
+    expect(clear.n).toBe(3);
+    expect(clear.mean).toBeCloseTo(-1 / 12, 12);
+    expect(clear.std).toBeCloseTo(Math.sqrt(1 / 1200), 12);
+    expect(clear.t).toBeCloseTo(-5, 9);
+    expect(clear.significant).toBe(true);
+    // differences −0.1, +0.05, −0.05: t = −0.756, inside ±4.303
+    const unclear = pairedDifference(seeds(3.0, 3.25, 3.2), seeds(3.1, 3.2, 3.25));
+    expect(unclear.t).toBeCloseTo(-(1 / 30) / (Math.sqrt(0.0175 / 3) / Math.sqrt(3)), 9);
+    expect(unclear.significant).toBe(false);
+    // only seeds both rows have count; one pair decides nothing
+    const single = pairedDifference(new Map([[1, 2], [5, 9]]), new Map([[1, 1], [2, 7]]));
+    expect(single).toMatchObject({ mean: 1, n: 1, significant: false });
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 
   it('tables say how many seeds a row holds when cells are missing', () => {
