@@ -7,15 +7,29 @@
  * optimizer's state are the compiled step's state: fed in, and read back updated.
  *
  * Where a step cannot be compiled at all (`NotCompilableError`: a synchronous host read), the
- * step runs eagerly from then on and `fallbackReason` says why. Browser-safe.
+ * step runs eagerly from then on and `fallbackReason` says why. So it does where the step's
+ * kernel sequence keeps changing with the data — a router that keeps a data-dependent number of
+ * (token, expert) pairs, such as the causal thresholds of expert choice and USMoE, makes new
+ * shapes nearly every step, and compiling a plan per step costs far more than running it eagerly:
+ * once `changingLimit` of the last `changingWindow` steps (after the first `settlingSteps`)
+ * compiled a new plan, the step runs eagerly. Browser-safe.
  */
 import { compile, NotCompilableError, type CompiledStep, type ExecutorKind } from '@smoe/tensor';
 import { eagerStep, type StepInput, type StepOutcome } from './train-step.js';
+
+/** Steps that may compile new plans freely (the first step compiles every part; a few more may meet new host decisions). */
+export const settlingSteps = 3;
+/** The window of recent steps watched for new plans, and how many of them may compile one before the step runs eagerly. */
+export const changingWindow = 8;
+export const changingLimit = 4;
 
 /** A training step with `eagerStep`'s contract that runs compiled where it can. */
 export class CompiledTrainStep {
   private compiled: CompiledStep<[StepInput<unknown>], StepOutcome> | undefined;
   private input: StepInput<unknown> | undefined;
+  private steps = 0;
+  /** For each recent step past the settling ones: did it compile a new plan? */
+  private recent: boolean[] = [];
   /** Why the step runs eagerly (null while it runs compiled). */
   fallbackReason: string | null = null;
 
@@ -46,13 +60,26 @@ export class CompiledTrainStep {
       },
     });
     try {
-      return await this.compiled.run(input as StepInput<unknown>);
+      const before = this.compiled.compilations;
+      const outcome = await this.compiled.run(input as StepInput<unknown>);
+      if (++this.steps > settlingSteps) this.watchPlans(this.compiled.compilations > before);
+      return outcome;
     } catch (error) {
       if (!(error instanceof NotCompilableError)) throw error;
       this.fallbackReason = error.message;
       this.compiled.dispose();
       return eagerStep(input);
     }
+  }
+
+  /** Falls back to eager steps once the plans keep changing with the data. */
+  private watchPlans(compiledNew: boolean): void {
+    this.recent.push(compiledNew);
+    if (this.recent.length > changingWindow) this.recent.shift();
+    const changing = this.recent.filter(Boolean).length;
+    if (changing < changingLimit) return;
+    this.fallbackReason = `the step's kernel sequence changes with the data: ${changing} of the last ${this.recent.length} steps compiled a new plan (a data-dependent number of routed pairs, e.g. causal thresholds); compiling per step costs more than running eagerly`;
+    this.compiled!.dispose();
   }
 
   /** Releases the compiled plans. */

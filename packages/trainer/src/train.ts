@@ -266,7 +266,11 @@ class TrainingRun<B> {
     this.model.setProgress?.(this.step, this.o.steps);
     const lr = this.optimizer.lr * this.schedule.factor(this.step + 1);
     const input = { model: this.model, batches, optimizer: this.optimizer, parameters: this.parameters, lr, clipNorm: this.o.clipNorm };
-    return this.compiled ? this.compiled.run(input) : eagerStep(input);
+    if (!this.compiled) return eagerStep(input);
+    const wasCompiled = this.compiled.fallbackReason === null;
+    const outcome = await this.compiled.run(input);
+    if (wasCompiled && this.compiled.fallbackReason !== null) this.log(`step ${this.step + 1}: running eagerly from now on: ${this.compiled.fallbackReason}`);
+    return outcome;
   }
 
   /** Non-finite check: the error for a step whose loss or gradient norm was not finite (no update was made); its line goes to the metrics. */
