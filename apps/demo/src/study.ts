@@ -146,6 +146,12 @@ function summarise(results: readonly CellResult[], metric: Metric, digits: numbe
   return n > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
 }
 
+/** A count such as a parameter total: one value when every seed has it, else mean ± std. */
+function summariseCount(results: readonly CellResult[], metric: Metric): string {
+  const list = values(results, metric);
+  return list.length > 0 && list.every((v) => v === list[0]) ? list[0].toFixed(0) : summarise(results, metric, 0);
+}
+
 function summariseMedian(results: readonly CellResult[], metric: Metric, digits: number): string {
   const list = values(results, metric);
   return list.length === 0 ? '–' : median(list).toFixed(digits);
@@ -167,7 +173,7 @@ function pairedCell(d: ReturnType<typeof pairedDifference>, digits: number, scal
   if (d.n === 0) return '–';
   const shown = `${d.mean * scale >= 0 ? '+' : '−'}${Math.abs(d.mean * scale).toFixed(digits)} ± ${(d.std * scale).toFixed(digits)}`;
   if (d.n < 2) return `${shown} (1 seed)`;
-  const t = Number.isFinite(d.t) ? d.t.toFixed(1) : String(d.t);
+  const t = (Number.isFinite(d.t) ? d.t.toFixed(1) : String(d.t)).replace('-', '−');
   return `${shown} (t ${t}${d.significant ? (d.mean < 0 ? ', lower' : ', higher') : ', no clear difference'})`;
 }
 
@@ -187,7 +193,7 @@ export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellRe
       const own = cells.filter((c) => c.row === row);
       const r = own.flatMap((c) => results.get(c.id) ?? []);
       const delta = r.flatMap((x) => (x.clean !== undefined && x.corrupted !== undefined ? [{ ...x, corrupted: x.corrupted - x.clean }] : []));
-      return [row, summarise(r, 'clean', 3), summarise(r, 'corrupted', 3), summarise(delta, 'corrupted', 3), summariseMedian(r, 'tokensPerSecond', 0), summarise(r, 'loadCv', 3), summarise(r, 'expertRunsPerToken', 2), summarise(r, 'parameters', 0), summarise(r, 'activeParameters', 0), seeds(own)];
+      return [row, summarise(r, 'clean', 3), summarise(r, 'corrupted', 3), summarise(delta, 'corrupted', 3), summariseMedian(r, 'tokensPerSecond', 0), summarise(r, 'loadCv', 3), summarise(r, 'expertRunsPerToken', 2), summariseCount(r, 'parameters'), summariseCount(r, 'activeParameters'), seeds(own)];
     });
     tables.push({
       title: `${corpus}: validation bits per character (mean ± std over seeds)`,
