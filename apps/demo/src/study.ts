@@ -177,10 +177,76 @@ function pairedCell(d: ReturnType<typeof pairedDifference>, digits: number, scal
   return `${shown} (t ${t}${d.significant ? (d.mean < 0 ? ', lower' : ', higher') : ', no clear difference'})`;
 }
 
+/** One row compared with token choice on one measure, seed by seed. */
+export interface Comparison {
+  /** A corpus, or 'fine-tuning'. */
+  scope: string;
+  measure: 'clean BPC' | 'degradation' | 'accuracy' | 'corrupted accuracy';
+  row: string;
+  difference: ReturnType<typeof pairedDifference>;
+}
+
+const cleanBpc = (r: CellResult) => r.clean;
+const degradation = (r: CellResult) => (r.clean !== undefined && r.corrupted !== undefined ? r.corrupted - r.clean : undefined);
+const measures: Record<Comparison['measure'], (r: CellResult) => number | undefined> = {
+  'clean BPC': cleanBpc,
+  degradation,
+  accuracy: (r) => r.accuracy,
+  'corrupted accuracy': (r) => r.corruptedAccuracy,
+};
+
+/** Every row against token choice (same seeds), per corpus on clean BPC and degradation, and after fine-tuning on accuracy clean and corrupted. */
+export function comparisons(plan: StudyPlan, results: ReadonlyMap<string, CellResult>): Comparison[] {
+  const out: Comparison[] = [];
+  const compare = (scope: string, cells: readonly Cell[], names: Array<Comparison['measure']>) => {
+    const reference = cells.filter((c) => c.row === 'tokenChoice');
+    if (!reference.length) return;
+    for (const row of [...new Set(cells.map((c) => c.row))].filter((r) => r !== 'tokenChoice')) {
+      const own = cells.filter((c) => c.row === row);
+      for (const measure of names) out.push({ scope, measure, row, difference: pairedDifference(bySeed(own, results, measures[measure]), bySeed(reference, results, measures[measure])) });
+    }
+  };
+  for (const corpus of new Set(plan.cells.flatMap((c) => (c.kind === 'pretrain' || c.kind === 'swap' ? [c.corpus] : [])))) {
+    compare(corpus, plan.cells.filter((c) => (c.kind === 'pretrain' || c.kind === 'swap') && c.corpus === corpus), ['clean BPC', 'degradation']);
+  }
+  compare('fine-tuning', plan.cells.filter((c) => c.kind === 'finetune'), ['accuracy', 'corrupted accuracy']);
+  return out;
+}
+
+/**
+ * What the paired tests support, one line per scope and measure: the rows that differ from token
+ * choice at 95 % (better or worse) and those that do not — the only claims the study makes.
+ */
+export function studyFindings(plan: StudyPlan, results: ReadonlyMap<string, CellResult>): string[] {
+  const all = comparisons(plan, results).filter((c) => c.difference.n >= 2);
+  const lines: string[] = [];
+  for (const scope of new Set(all.map((c) => c.scope))) {
+    for (const measure of new Set(all.filter((c) => c.scope === scope).map((c) => c.measure))) {
+      const these = all.filter((c) => c.scope === scope && c.measure === measure);
+      const higherIsBetter = measure === 'accuracy' || measure === 'corrupted accuracy';
+      const better = these.filter((c) => c.difference.significant && (c.difference.mean > 0) === higherIsBetter).map((c) => c.row);
+      const worse = these.filter((c) => c.difference.significant && (c.difference.mean > 0) !== higherIsBetter).map((c) => c.row);
+      const same = these.filter((c) => !c.difference.significant).map((c) => c.row);
+      const list = (rows: string[]) => (rows.length ? rows.join(', ') : 'none');
+      lines.push(`${scope}, ${measure}: better than token choice: ${list(better)}; worse: ${list(worse)}; no clear difference: ${list(same)}.`);
+    }
+  }
+  return lines;
+}
+
+/** Rows of a paired table: each compared row with its cells for `names`, in order. */
+function pairedRows(compared: readonly Comparison[], names: Array<Comparison['measure']>, digits: number, scale = 1): string[][] {
+  return [...new Set(compared.map((c) => c.row))].map((row) => [row, ...names.map((measure) => {
+    const c = compared.find((x) => x.row === row && x.measure === measure);
+    return c ? pairedCell(c.difference, digits, scale) : '–';
+  })]);
+}
+
 /** The study's tables from its plan and the results present (rows missing a cell say how many seeds they hold). */
 export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellResult>): Table[] {
   const tables: Table[] = [];
   const { corruption, messageCorruption } = plan;
+  const compared = comparisons(plan, results);
   const corpora = [...new Set(plan.cells.flatMap((c) => (c.kind === 'pretrain' || c.kind === 'swap' ? [c.corpus] : [])))];
   const rowsOf = (cells: readonly Cell[]): string[] => [...new Set(cells.map((c) => c.row))];
   const seeds = (cells: readonly Cell[]): string => {
@@ -200,14 +266,8 @@ export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellRe
       columns: ['router', 'clean BPC ↓', `${corruption.kind}:${corruption.severity} inputs BPC ↓`, 'degradation ↓', 'tokens/s (median)', 'load CV', 'experts run/token', 'parameters', 'active parameters', 'seeds'],
       rows,
     });
-    const reference = cells.filter((c) => c.row === 'tokenChoice');
-    if (reference.length) {
-      const clean = (r: CellResult) => r.clean;
-      const degradation = (r: CellResult) => (r.clean !== undefined && r.corrupted !== undefined ? r.corrupted - r.clean : undefined);
-      const paired = rowsOf(cells).filter((row) => row !== 'tokenChoice').map((row) => {
-        const own = cells.filter((c) => c.row === row);
-        return [row, ...[clean, degradation].map((m) => pairedCell(pairedDifference(bySeed(own, results, m), bySeed(reference, results, m)), 3))];
-      });
+    const paired = pairedRows(compared.filter((c) => c.scope === corpus), ['clean BPC', 'degradation'], 3);
+    if (paired.length) {
       tables.push({
         title: `${corpus}: each row minus token choice, seed by seed (mean ± std of the differences; paired t-test, 95 %)`,
         columns: ['router', 'Δ clean BPC (negative: better)', 'Δ degradation (negative: more robust)'],
@@ -227,13 +287,8 @@ export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellRe
       columns: ['model', 'accuracy ↑', 'F1 ↑', 'corrupted accuracy ↑', 'corrupted F1 ↑', 'seeds'],
       rows,
     });
-    const reference = tuning.filter((c) => c.row === 'tokenChoice');
-    if (reference.length) {
-      const measures = [(r: CellResult) => r.accuracy, (r: CellResult) => r.corruptedAccuracy];
-      const paired = rowsOf(tuning.filter((c) => c.kind === 'finetune')).filter((row) => row !== 'tokenChoice').map((row) => {
-        const own = tuning.filter((c) => c.row === row);
-        return [row, ...measures.map((m) => pairedCell(pairedDifference(bySeed(own, results, m), bySeed(reference, results, m)), 1, 100))];
-      });
+    const paired = pairedRows(compared.filter((c) => c.scope === 'fine-tuning'), ['accuracy', 'corrupted accuracy'], 1, 100);
+    if (paired.length) {
       tables.push({
         title: 'SpamAssassin fine-tuning: each row minus token choice, seed by seed (accuracy points; paired t-test, 95 %)',
         columns: ['model', 'Δ accuracy (positive: better)', 'Δ corrupted accuracy (positive: more robust)'],
@@ -256,7 +311,9 @@ export function studyNote(plan: StudyPlan): string {
 /** Markdown of the tables and the note. */
 export function studyMarkdown(plan: StudyPlan, results: ReadonlyMap<string, CellResult>): string {
   const parts = studyTables(plan, results).map((t) => `**${t.title}**\n\n| ${t.columns.join(' | ')} |\n|${t.columns.map(() => '---').join('|')}|\n${t.rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
-  return `${parts.join('\n\n')}\n\n${studyNote(plan)}\n`;
+  const findings = studyFindings(plan, results);
+  const claims = findings.length ? `\n\n**What the paired tests support** (95 %, seeds paired; nothing else is claimed):\n\n${findings.map((f) => `- ${f}`).join('\n')}` : '';
+  return `${parts.join('\n\n')}${claims}\n\n${studyNote(plan)}\n`;
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -266,6 +323,8 @@ export function studyHtml(plan: StudyPlan, results: ReadonlyMap<string, CellResu
   const tables = studyTables(plan, results)
     .map((t) => `<h2>${escape(t.title)}</h2>\n<table>\n<thead><tr>${t.columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead>\n<tbody>\n${t.rows.map((r) => `<tr>${r.map((c, i) => `<t${i === 0 ? 'h scope="row"' : 'd'}>${escape(c)}</t${i === 0 ? 'h' : 'd'}>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`)
     .join('\n');
+  const lines = studyFindings(plan, results);
+  const findings = lines.length ? `<h2>What the paired tests support (95 %, seeds paired)</h2>\n<ul>\n${lines.map((l) => `<li>${escape(l)}</li>`).join('\n')}\n</ul>\n` : '';
   const style = 'body{font:14px system-ui,sans-serif;margin:2em;max-width:72em}table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th[scope=row],thead th{text-align:left;background:#f6f6f6}';
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>smoe router study</title><style>${style}</style></head>\n<body>\n<h1>Router study</h1>\n${tables}\n<p>${escape(studyNote(plan))}</p>\n</body></html>\n`;
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>smoe router study</title><style>${style}</style></head>\n<body>\n<h1>Router study</h1>\n${tables}\n${findings}<p>${escape(studyNote(plan))}</p>\n</body></html>\n`;
 }

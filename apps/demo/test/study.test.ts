@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { meanStd, median, pairedDifference, planCells, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
+import { meanStd, median, pairedDifference, planCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
 import { corruptAligned } from '../src/corruption.js';
 import { tokenizer } from '../src/tasks.js';
 
@@ -48,6 +48,19 @@ describe('the study plan and its statistics', () => {
     // only seeds both rows have count; one pair decides nothing
     const single = pairedDifference(new Map([[1, 2], [5, 9]]), new Map([[1, 1], [2, 7]]));
     expect(single).toMatchObject({ mean: 1, n: 1, significant: false });
+    // the findings name what the tests support and nothing else
+    const cells = planCells({ rows: ['tokenChoice', 'dense'], corpora: ['moby-dick'], seeds: [1, 2, 3], swaps: [], finetune: false });
+    const plan = { cells } as unknown as StudyPlan;
+    const clean = { tokenChoice: [3.1, 3.2, 3.25], dense: [3.0, 3.1, 3.2] } as Record<string, number[]>;
+    const loss = { tokenChoice: [0.32, 0.3, 0.31], dense: [0.3, 0.35, 0.28] } as Record<string, number[]>;
+    const results = new Map(cells.map((c) => {
+      const i = (c as { seed: number }).seed - 1;
+      return [c.id, { id: c.id, clean: clean[c.row][i], corrupted: clean[c.row][i] + loss[c.row][i], seconds: 1 } as CellResult];
+    }));
+    expect(studyFindings(plan, results)).toEqual([
+      'moby-dick, clean BPC: better than token choice: dense; worse: none; no clear difference: none.',
+      'moby-dick, degradation: better than token choice: none; worse: none; no clear difference: dense.',
+    ]);
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
