@@ -20,7 +20,7 @@
 import { Rng, crossEntropy, dropout, indexSelect, init, tensor, type Tensor } from '@smoe/tensor';
 import { idsTensor, lossResult, type ForwardOptions, type LossResult } from './backbone.js';
 import { DecoderLanguageModel, resolveDecoderLanguageModelConfig, type DecoderLanguageModelConfig, type ResolvedDecoderLanguageModelConfig } from './decoder_language_model.js';
-import { LanguageModel, resolveLanguageModelConfig, type LanguageModelConfig, type ResolvedLanguageModelConfig } from './language_model.js';
+import { LanguageModel, resolveLanguageModelConfig, type LanguageModelBase, type LanguageModelConfig, type ResolvedLanguageModelConfig } from './language_model.js';
 import { MoEModel } from './moe_model.js';
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 
@@ -105,7 +105,7 @@ export class SequenceClassifier extends MoEModel {
   }
 
   /** A classifier over a copy of a pre-trained LM (its config and weights). */
-  static async fromPretrained(lm: LanguageModel | DecoderLanguageModel, options: Omit<SequenceClassifierConfig, 'body' | 'model'>): Promise<SequenceClassifier> {
+  static async fromPretrained(lm: LanguageModelBase, options: Omit<SequenceClassifierConfig, 'body' | 'model'>): Promise<SequenceClassifier> {
     const model = new SequenceClassifier({ ...options, body: JSON.parse(JSON.stringify(lm.config)) as LanguageModelConfig | DecoderLanguageModelConfig });
     model.body.loadStateDict(lm.stateDict());
     model.body.loadBuffers(await lm.buffers());

@@ -10,7 +10,7 @@
  * Reports accuracy (and F1 of the spam class) on the test split; writes a run folder.
  */
 import { join } from 'node:path';
-import { DecoderLanguageModel, LanguageModel, SequenceClassifier, VisionTransformer } from '@smoe/moe';
+import { LanguageModel, LanguageModelBase, SequenceClassifier, VisionTransformer } from '@smoe/moe';
 import { AdamW, train, type FileStorage, type Schedule } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { claimRunFolder, fmt, learningRateSchedule, loadModel, progressOption, summariseMetrics, useBackend, writeJson } from '../run.js';
@@ -44,7 +44,7 @@ export async function runFinetune(from: string, requested: RunSettings, log: (li
   // Checked before any training: the checkpoint, the schedule, the run folder.
   const backend = await useBackend(requested.backend);
   const { model: pretrained, path } = await loadModel(from);
-  if ((pretrained instanceof LanguageModel || pretrained instanceof DecoderLanguageModel) && requested.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${requested.dataset}'`);
+  if (pretrained instanceof LanguageModelBase && requested.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${requested.dataset}'`);
   if (pretrained instanceof VisionTransformer && (requested.dataset === 'moby-dick' || requested.dataset === 'sotu')) {
     throw new UsageError(`finetune: ${path} holds a ViT; fine-tune it on an image set (mnist, digits0to4, digits5to9), not '${requested.dataset}'`);
   }
@@ -63,8 +63,7 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
   const started = performance.now();
   let test: Record<string, number>;
   let regime: string | undefined;
-  if (pretrained instanceof LanguageModel || pretrained instanceof DecoderLanguageModel) {
-    if (settings.dataset !== 'spam') throw new UsageError(`finetune: a language model fine-tunes on 'spam', not '${settings.dataset}'`);
+  if (pretrained instanceof LanguageModelBase) {
     // Messages are read up to settings.context characters, in chunks of the pre-trained context.
     const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool: 'mean', seed: settings.seed });
     if (pretrained instanceof LanguageModel && pretrained.config.moe?.vq) {
