@@ -31,7 +31,7 @@ export {
   type ResolvedDecoderMoEConfig,
 } from './decoder_language_model.js';
 export { RoutedStack, type RoutedConfig } from './routed_stack.js';
-export { SequenceClassifier, accuracy, resolveSequenceClassifierConfig, type SequenceClassifierConfig, type SequenceClassificationBatch, type ResolvedSequenceClassifierConfig, type Pooling } from './sequence_classifier.js';
+export { SequenceClassifier, accuracy, poolings, resolveSequenceClassifierConfig, type SequenceClassifierConfig, type SequenceClassificationBatch, type ResolvedSequenceClassifierConfig, type Pooling } from './sequence_classifier.js';
 export { VisionTransformer, resolveVisionTransformerConfig, type VisionTransformerConfig, type ImageClassificationBatch, type ResolvedVisionTransformerConfig } from './vision_transformer.js';
 export { createModel, type Model, type ModelConfig } from './create_model.js';
 export {

@@ -176,6 +176,38 @@ describeEachBackend('LanguageModel', () => {
     const expected = [0, 1].map((c) => b[c] + pooled.reduce((sum, v, d) => sum + v * w[d * 2 + c], 0));
     expect(maxAbsDiff(logits, Float32Array.from(expected))).toBeLessThan(1e-5);
   });
+
+  it("'max' pooling takes each feature's largest value over the real tokens only, and its gradient reaches only those tokens", async () => {
+    const classifier = new SequenceClassifier({ body: { ...base, moe: { experts: 4 } }, classes: 2, pool: 'max', seed: 2 });
+    classifier.eval();
+    const context = base.context;
+    const length = context + 2; // two chunks; the second sequence ends after 3 tokens
+    const ids = Int32Array.from({ length: 2 * length }, (_, i) => (i * 7 + 3) % 12);
+    const mask = Float32Array.from({ length: 2 * length }, (_, i) => (i < length || i - length < 3 ? 1 : 0));
+    const logits = await (await classifier.forward(ids, [2, length], mask)).data();
+    // by hand: the body on each chunk alone, each feature's max over the real positions
+    const padded = new Int32Array(4 * context);
+    for (let b = 0; b < 2; b++) padded.set(ids.subarray(b * length, (b + 1) * length), b * 2 * context);
+    const hidden = await (await classifier.body.hidden(padded, [4, context])).data();
+    const dim = base.modelDim;
+    const w = await classifier.classifier.data();
+    const bias = await classifier.classifierBias.data();
+    const expected: number[] = [];
+    for (const [b, real] of [[0, length], [1, 3]]) {
+      const pooled = new Float32Array(dim).fill(-Infinity);
+      for (let t = 0; t < real; t++) for (let d = 0; d < dim; d++) pooled[d] = Math.max(pooled[d], hidden[(b * 2 * context + t) * dim + d]);
+      for (let c = 0; c < 2; c++) expected.push(bias[c] + pooled.reduce((sum, v, d) => sum + v * w[d * 2 + c], 0));
+    }
+    expect(maxAbsDiff(logits, Float32Array.from(expected))).toBeLessThan(1e-5);
+    // the padding of the second sequence never wins a max: its tokens get no gradient through the pool
+    const trained = new SequenceClassifier({ body: { ...base }, classes: 2, pool: 'max', seed: 2 });
+    trained.eval();
+    const only = Int32Array.from({ length: 6 }, (_, i) => (i < 3 ? i + 1 : 11)); // id 11 appears only in the padding
+    (await trained.loss({ inputs: only, mask: Float32Array.of(1, 1, 1, 0, 0, 0), labels: Int32Array.of(1), batch: 1, length: 6 })).loss.backward();
+    const grad = (await trained.body.tokenEmbedding.grad!.data()) as Float32Array;
+    expect(grad.subarray(11 * dim, 12 * dim).every((g) => g === 0)).toBe(true);
+    expect(grad.subarray(1 * dim, 4 * dim).some((g) => g !== 0)).toBe(true);
+  });
 }, ['cpu']);
 
 it('invalid configs name the field, the value and what is allowed', () => {

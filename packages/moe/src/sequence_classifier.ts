@@ -2,7 +2,7 @@
  * SequenceClassifier: a language model's body with a classification head, for fine-tuning a
  * pre-trained LM (the VQMoE paper's second stage: fine-tune with the discrete path only).
  *   h = LM.hidden(ids)                               [batch, T, modelDim]
- *   pooled = mean over real tokens (mask)  |  the last real token's state
+ *   pooled = mean over real tokens (mask)  |  max over real tokens, feature by feature  |  the last real token's state
  *   logits = Dropout(pooled) · W + b                  [batch, classes]
  *   loss = CE(logits, labels) + Σ_layers aux
  * The body is either language model — GPT-2 style (LanguageModel) or the Transformers layout
@@ -24,8 +24,11 @@ import { LanguageModel, resolveLanguageModelConfig, type LanguageModelBase, type
 import { MoEModel } from './moe_model.js';
 import { checkInteger, checkKeys, checkNumber, checkObject, checkOneOf, invalid, orDefault } from './validate.js';
 
-/** How a sequence becomes one vector. */
-export type Pooling = 'mean' | 'last';
+/** How a sequence becomes one vector: the mean or the feature-wise max over the real tokens, or the last real token. */
+export type Pooling = 'mean' | 'max' | 'last';
+
+/** The pooling rules SequenceClassifier accepts. */
+export const poolings: readonly Pooling[] = ['mean', 'max', 'last'];
 
 /** The config of a SequenceClassifier (plain JSON). */
 export interface SequenceClassifierConfig {
@@ -34,7 +37,7 @@ export interface SequenceClassifierConfig {
   body: LanguageModelConfig | DecoderLanguageModelConfig;
   /** Number of classes. */
   classes: number;
-  /** 'mean' over real tokens (default) or the 'last' real token. */
+  /** 'mean' over real tokens (default), their feature-wise 'max', or the 'last' real token. */
   pool?: Pooling;
   /** Dropout on the pooled vector. Default 0. */
   dropout?: number;
@@ -61,7 +64,7 @@ export function resolveSequenceClassifierConfig(config: SequenceClassifierConfig
     model: 'sequenceClassifier',
     body: resolveBody(checkObject(where, 'body', config.body) as unknown as LanguageModelConfig | DecoderLanguageModelConfig),
     classes: checkInteger(where, 'classes', config.classes, 2),
-    pool: checkOneOf(where, 'pool', orDefault(config.pool, 'mean'), ['mean', 'last'] as const),
+    pool: checkOneOf(where, 'pool', orDefault(config.pool, 'mean'), poolings),
     dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, { max: true }),
     seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -(2 ** 53), 2 ** 53),
   };
@@ -130,6 +133,11 @@ export class SequenceClassifier extends MoEModel {
         for (let t = 0; t < length; t++) weights[b * length + t] = real[b * length + t] > 0 ? 1 / Math.max(n, 1) : 0;
       }
       pooled = h.mul(tensor(weights, [batch, length, 1])).sum(1); // [batch, dim]
+    } else if (this.config.pool === 'max') {
+      // Padding is pushed far below any hidden value, so the max (and its gradient) lands on a real token.
+      const offset = new Float32Array(batch * length);
+      for (let i = 0; i < offset.length; i++) offset[i] = real[i] > 0 ? 0 : -1e30;
+      pooled = h.add(tensor(offset, [batch, length, 1])).max(1); // [batch, dim]
     } else {
       const last = new Int32Array(batch);
       for (let b = 0; b < batch; b++) {

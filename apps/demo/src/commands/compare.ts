@@ -29,8 +29,8 @@ const flags: FlagSpecs = {
   seeds: { type: 'string', help: 'seeds, comma-separated (default 1,2,3)' },
   swaps: { type: 'string', help: "training-free selection rules applied to each token-choice model, rule@k, comma-separated, or none (default usmoe@1.5)" },
   corrupt: { type: 'string', help: 'corruption of the validation inputs, kind:severity keeping positions (default substitution:3)' },
-  'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 150)' },
-  'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read, in chunks of the pre-trained context (default 512)' },
+  'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 300)' },
+  'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read, in chunks of the pre-trained context (default 256)' },
   'calibration-batches': { type: 'number', help: 'training batches that calibrate a swapped rule\'s causal thresholds (default 8)' },
   jobs: { type: 'number', help: 'cells run at once, each in its own process (default 1)' },
   cell: { type: 'string', help: '(internal) run one cell of the study in --out and exit' },
@@ -62,10 +62,10 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
   for (const s of seedList) if (!Number.isInteger(s) || s < 0) throw new UsageError(`compare: --seeds must be non-negative integers, got ${String(seeds)}`);
   const swapList = swaps === 'none' ? [] : list(swaps, 'usmoe@1.5');
   for (const swap of swapList) if (!(parseRow(swap).topK! > 0)) throw new UsageError(`compare: --swaps entry '${swap}' must be rule@k, e.g. usmoe@1.5`);
-  const finetuneSteps = Number(parsed['finetune-steps'] ?? 150);
+  const finetuneSteps = Number(parsed['finetune-steps'] ?? 300);
   const steps = Math.max(1, finetuneSteps);
   // one validation pass at the end: the study scores the test split (clean and corrupted)
-  const finetune = buildSettings({}, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 512), backend: settings.backend, out: join(settings.out, 'finetune') });
+  const finetune = buildSettings({}, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 256), backend: settings.backend, out: join(settings.out, 'finetune') });
   const calibrationBatches = Number(parsed['calibration-batches'] ?? 8);
   if (!Number.isInteger(calibrationBatches) || calibrationBatches < 1) throw new UsageError(`compare: --calibration-batches must be an integer ≥ 1, got ${calibrationBatches}`);
   return {
