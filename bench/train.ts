@@ -1,15 +1,16 @@
 /**
  * `pnpm bench:train`: training throughput of smoe against PyTorch on the same CPU, side by
- * side in one run (not a timed test). Two models, both the demo's LM shape with token-choice
- * top-2 MoE FFNs over 8 GELU experts, AdamW, clip 1, warm-up + cosine lr, on Moby Dick:
+ * side in one run (not a timed test). Two models, both the demo's LM shape with top-2 MoE FFNs
+ * over 8 GELU experts (token choice; `SMOE_BENCH_ROUTER` picks another registered router, in
+ * its causal form), AdamW, clip 1, warm-up + cosine lr, on Moby Dick:
  *
  *   default  the demo's default model: 2 layers, width 64, ff 128, 4 heads, 16×64 tokens
  *   large    4 layers, width 128, ff 256, 4 heads, 16×128 tokens
  *
- * Variants: smoe eager (Tensor ops, one kernel call each, the trainer's step), smoe compiled
- * (`compile` from @smoe/tensor, when it exists; a "skipped" line until then) and PyTorch
- * (bench/pytorch_reference.py; a "skipped" line when torch is missing — bench/setup.sh
- * installs it). After warm-up steps (kernel compilation) the variants alternate rounds of
+ * Variants: smoe eager (`eagerStep` of @smoe/trainer: Tensor ops, one kernel call each), smoe
+ * compiled (`CompiledTrainStep`, what `train()` runs by default; its line names the executor
+ * that ran and, if it ran eagerly, why) and PyTorch (bench/pytorch_reference.py, token choice
+ * only; a "skipped" line when torch is missing — bench/setup.sh installs it). After warm-up steps (kernel compilation) the variants alternate rounds of
  * `SMOE_BENCH_STEPS` steps, so all see the same machine load; tokens/s is the total over the
  * rounds. One JSON line per (model, variant), then a summary line per model with the ratios
  * smoe / PyTorch (target ≥ 1). Each line also gives the CPU time per step (the process's, all
@@ -18,16 +19,16 @@
  *
  *   SMOE_BENCH_MODELS=default,large  SMOE_BENCH_BACKEND=webasm  SMOE_BENCH_ROUNDS=3
  *   SMOE_BENCH_STEPS=5 (steps per round)  SMOE_BENCH_WARMUP=3  SMOE_BENCH_TORCH_THREADS=<cores>
+ *   SMOE_BENCH_ROUTER=tokenChoice
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byteTokenizer, lmBatches, textCorpus, type LmBatch } from '@smoe/datasets/node';
 import { LanguageModel, type LanguageModelConfig } from '@smoe/moe';
-import * as tensorModule from '@smoe/tensor';
 import type { Tensor } from '@smoe/tensor';
 import { getBackend, setBackend } from '@smoe/tensor/node';
-import { AdamW, clipGradNorm, warmupCosine } from '@smoe/trainer';
+import { AdamW, CompiledTrainStep, eagerStep, warmupCosine, type StepOutcome } from '@smoe/trainer';
 import { startPytorch } from './pytorch.js';
 
 /** A bench model: the LM's sizes, its MoE layers' experts and k, and its batch shape. */
@@ -44,6 +45,7 @@ const backendName = env('SMOE_BENCH_BACKEND', 'webasm');
 const rounds = Number(env('SMOE_BENCH_ROUNDS', '3'));
 const stepsPerRound = Number(env('SMOE_BENCH_STEPS', '5'));
 const warmupSteps = Number(env('SMOE_BENCH_WARMUP', '3'));
+const router = env('SMOE_BENCH_ROUTER', 'tokenChoice');
 const totalSteps = warmupSteps + rounds * stepsPerRound;
 /** The demo's optimisation settings (apps/demo/src/settings.ts; warm-up clamped to a tenth of the steps as pretrain does). */
 const optimisation = { lr: 3e-3, weightDecay: 0.01, clipNorm: 1, warmup: Math.min(40, Math.floor(totalSteps / 10)), seed: 1 };
@@ -68,43 +70,46 @@ interface Timing {
   cpuSeconds: number;
 }
 
-/** One training step of the LM on a batch, returning the loss tensor (what `compile` traces). */
-type StepFunction = (batch: LmBatch) => Promise<Tensor>;
+/** One training step of the LM on a batch: the trainer's outcome (loss read back, parameters updated). */
+type StepFunction = (batch: LmBatch) => Promise<StepOutcome>;
 
-/** smoe's step as @smoe/trainer's train() takes it: loss, backward, clip, AdamW (eager: one kernel call per op). */
-function trainingStep(spec: BenchModel): { step: StepFunction; params: Array<[string, Tensor]> } {
+/**
+ * smoe's step as @smoe/trainer's train() runs it — progress, then the step at the scheduled rate
+ * of update n + 1 — eagerly (`eagerStep`) or through `CompiledTrainStep`.
+ */
+function trainingStep(spec: BenchModel, compiled: CompiledTrainStep | null): { step: StepFunction; params: Array<[string, Tensor]> } {
   const model = new LanguageModel(languageModelConfig(spec));
+  model.train();
   const optimizer = new AdamW({ lr: optimisation.lr, weightDecay: optimisation.weightDecay });
   const schedule = warmupCosine({ warmup: optimisation.warmup, total: totalSteps, min: 0.1 });
-  const params = model.namedParameters();
+  const parameters = model.namedParameters();
   let done = 0;
   const step: StepFunction = async (batch) => {
-    model.zeroGrad();
     model.setProgress(done, totalSteps);
-    const out = await model.loss(batch);
-    out.loss.backward();
-    await clipGradNorm(params.map(([, p]) => p), optimisation.clipNorm);
+    const input = { model: model as never, batches: [batch as never], optimizer, parameters, lr: optimisation.lr * schedule.factor(done + 1), clipNorm: optimisation.clipNorm };
     done++;
-    optimizer.step(params, optimisation.lr * schedule.factor(done));
-    model.zeroGrad();
-    return out.loss;
+    const outcome = compiled ? await compiled.run(input) : await eagerStep(input);
+    if (outcome.status !== 'updated') throw new Error(`bench: step ${done} was not finite (${outcome.status})`);
+    return outcome;
   };
-  return { step, params };
+  return { step, params: parameters };
 }
 
 /** A smoe variant running `step` (eager, or compiled) on the bench's batches. */
-function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params: Array<[string, Tensor]>): Variant {
+function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params: Array<[string, Tensor]>, info: () => Record<string, string | number> = () => ({})): Variant {
   const batches = lmBatches(corpus, { context: spec.context, batch: spec.batch, seed: optimisation.seed, mode: 'random' });
   return {
     name,
-    info: { backend: getBackend().name },
+    get info() {
+      return { backend: getBackend().name, ...info() };
+    },
     async run(steps) {
       const start = performance.now();
       const cpu = process.cpuUsage();
       for (let i = 0; i < steps; i++) {
         const next = batches.next();
         if (next.done) throw new Error('bench: the batch iterator ended');
-        await (await step(next.value)).item(); // the trainer reads the loss every step
+        await step(next.value); // reads the loss back, as the trainer does every step
       }
       // Updates are computed lazily: wait for the last one before stopping the clock.
       await Promise.all(params.map(([, p]) => p.data()));
@@ -115,27 +120,23 @@ function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params:
   };
 }
 
-/** The compiled variant: `compile(step)` from @smoe/tensor, or why it cannot run. */
-async function compiledVariant(spec: BenchModel): Promise<Variant | { missing: string }> {
-  const compile = (tensorModule as Record<string, unknown>).compile;
-  if (typeof compile !== 'function') return { missing: 'not available: @smoe/tensor has no compile() yet' };
-  const { step, params } = trainingStep(spec);
-  const variant = smoeVariant('compiled', spec, (compile as (fn: StepFunction) => StepFunction)(step), params);
-  try {
-    await variant.run(1); // traces and compiles
-  } catch (error) {
-    return { missing: `compile(step) failed: ${(error as Error).message}` };
-  }
+/** The compiled variant: the trainer's CompiledTrainStep; its line says which executor ran, or why it ran eagerly. */
+function compiledVariant(spec: BenchModel): Variant {
+  const compiled = new CompiledTrainStep();
+  const { step, params } = trainingStep(spec, compiled);
+  const variant = smoeVariant('compiled', spec, step, params, () => ({ executor: compiled.executorKind ?? 'none', plans: compiled.compilations, ...(compiled.fallbackReason ? { eagerBecause: compiled.fallbackReason } : {}) }));
+  variant.close = () => compiled.dispose();
   return variant;
 }
 
 function languageModelConfig(spec: BenchModel): LanguageModelConfig {
   const { layers, modelDim, heads, ffDim, experts, topK, context } = spec;
-  return { vocab: tokenizer.vocabSize, context, layers, modelDim, heads, ffDim, seed: optimisation.seed, moe: { experts, expertDim: ffDim, router: { strategy: 'tokenChoice', topK } } };
+  return { vocab: tokenizer.vocabSize, context, layers, modelDim, heads, ffDim, seed: optimisation.seed, moe: { experts, expertDim: ffDim, router: { strategy: router, topK } } };
 }
 
 /** The PyTorch reference of the same model, or why it cannot run. */
 async function pytorchVariant(spec: BenchModel): Promise<Variant | { missing: string }> {
+  if (router !== 'tokenChoice') return { missing: `the PyTorch reference implements token choice only, not ${router}` };
   const tokens = join(tmpdir(), `smoe-bench-moby-dick-${process.pid}.i32`);
   writeFileSync(tokens, new Uint8Array(corpus.buffer, corpus.byteOffset, corpus.byteLength));
   const worker = await startPytorch({ workload: 'lm', vocab: tokenizer.vocabSize, ...spec, ...optimisation, totalSteps, tokens });
@@ -145,10 +146,10 @@ async function pytorchVariant(spec: BenchModel): Promise<Variant | { missing: st
 
 await setBackend(backendName);
 for (const spec of models.filter((m) => wantedModels.includes(m.name))) {
-  const shape = { model: spec.name, layers: spec.layers, modelDim: spec.modelDim, ffDim: spec.ffDim, experts: spec.experts, topK: spec.topK, batch: spec.batch, context: spec.context };
-  const eager = trainingStep(spec);
-  const variants: Variant[] = [smoeVariant('eager', spec, eager.step, eager.params)];
-  for (const [name, made] of [['compiled', await compiledVariant(spec)], ['pytorch', await pytorchVariant(spec)]] as const) {
+  const shape = { model: spec.name, router, layers: spec.layers, modelDim: spec.modelDim, ffDim: spec.ffDim, experts: spec.experts, topK: spec.topK, batch: spec.batch, context: spec.context };
+  const eager = trainingStep(spec, null);
+  const variants: Variant[] = [smoeVariant('eager', spec, eager.step, eager.params), compiledVariant(spec)];
+  for (const [name, made] of [['pytorch', await pytorchVariant(spec)]] as const) {
     if ('missing' in made) print({ ...shape, variant: name, skipped: made.missing });
     else variants.push(made);
   }

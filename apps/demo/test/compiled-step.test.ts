@@ -15,8 +15,9 @@ import { languageModelConfig, lmTrainingData } from '../src/tasks.js';
 const routers = ['tokenChoice', 'expertChoice', 'usmoe', 'vqmoe', 'dense'];
 /**
  * Routers whose kernel sequence is fixed by the shapes alone. Expert choice and USMoE keep a
- * data-dependent number of pairs (causal per-token thresholds), and their dispatch is still
- * host bookkeeping: a new pair count is a new plan, compiled once and reused when it recurs.
+ * data-dependent number of pairs (causal per-token thresholds); inside a compiled step their
+ * plans are padded to a multiple of tokens / 4 rows, so a new bucket of pair counts is a new
+ * plan, compiled once and reused when it recurs (packages/moe/src/compiled_routing.test.ts).
  */
 const fixedPlans = new Set(['tokenChoice', 'vqmoe', 'dense']);
 

@@ -13,12 +13,15 @@
  *
  * `padPlan` pads a plan with zero-weight pairs to `staticRowCount(plan)` rows, so the expert
  * kernels see shapes that repeat from step to step (gpu.js compiles one kernel per shape) while
- * capacity drops a varying number of pairs, or a strategy selects a varying number (top-p):
+ * capacity drops a varying number of pairs, or a strategy selects a varying number (top-p,
+ * causal thresholds):
  *   with a capacity C:  min(selected pairs, experts · C)        (fixed for a given batch size)
- *   otherwise:          pairs rounded up to a multiple of ceil(tokens / 4)
+ *   otherwise:          pairs rounded up to a multiple of ceil(tokens / 4)   (`paddedRows`)
+ * Inside a compiled step `applyCapacity` already gathers the kept weights into those rows, so no
+ * kernel of the step has a shape that follows the data (build-plan.ts in @smoe/routers).
  */
-import { indexSelect, tensor, zeros, concat, type Tensor } from '@smoe/tensor';
-import type { RoutingPlan } from '@smoe/routers';
+import { concat, indexSelect, isCompiling, tensor, zeros, type Tensor } from '@smoe/tensor';
+import { pairRows, paddedRows, type RoutingPlan } from '@smoe/routers';
 
 /** Which pairs an expert keeps when it is over capacity. */
 export type CapacityPriority = 'arrival' | 'weight';
@@ -60,6 +63,10 @@ export function applyCapacity(plan: RoutingPlan, capacity: number, priority: Cap
     start = end;
   }
   const kept = Int32Array.from(keep);
+  // inside a compiled step the kept weights are gathered straight into the static rows, padding from an appended 0
+  const rows = isCompiling() ? Math.max(kept.length, Math.min(pairs, capacity * plan.experts)) : kept.length;
+  const keptRows = new Int32Array(rows).fill(plan.weight.size);
+  keptRows.set(kept);
   const tokenIndex = Int32Array.from(kept, (p) => plan.tokenIndex[p]);
   const expertIndex = Int32Array.from(kept, (p) => plan.expertIndex[p]);
   const counts = new Int32Array(plan.experts);
@@ -70,11 +77,10 @@ export function applyCapacity(plan: RoutingPlan, capacity: number, priority: Cap
   for (const r of routed) unroutedTokens += r ? 0 : 1;
   return {
     ...plan,
-    token: int32(tokenIndex),
-    expert: int32(expertIndex),
+    ...pairRows(tokenIndex, expertIndex, rows, plan.experts),
     tokenIndex,
     expertIndex,
-    weight: indexSelect(plan.weight, 0, int32(kept)),
+    weight: indexSelect(rows > kept.length ? concat([plan.weight, zeros([1])]) : plan.weight, 0, int32(keptRows)),
     counts,
     droppedPairs: plan.droppedPairs + (pairs - kept.length),
     unroutedTokens,
@@ -86,25 +92,18 @@ export function applyCapacity(plan: RoutingPlan, capacity: number, priority: Cap
 export function staticRowCount(plan: RoutingPlan): number {
   const pairs = plan.tokenIndex.length;
   if (plan.capacity !== undefined && Number.isFinite(plan.capacity)) return Math.max(pairs, Math.min(pairs + plan.droppedPairs, plan.capacity * plan.experts));
-  const bucket = Math.max(1, Math.ceil(plan.tokens / 4));
-  return Math.ceil(pairs / bucket) * bucket;
+  return paddedRows(pairs, plan.tokens);
 }
 
 /**
- * Pads a plan to `rows` pairs with pairs (token 0, the last pair's expert, weight 0), so it stays
- * sorted by expert: they add nothing to the
- * output and no gradient, and keep the experts' input shapes fixed from step to step.
- * Counts and statistics keep describing the real pairs.
+ * Pads a plan's tensors to `rows` rows with pairs (token 0, the last expert, weight 0), so they
+ * stay sorted by expert: they add nothing to the output and no gradient, and keep the experts'
+ * input shapes fixed from step to step. The host copies, counts and statistics keep describing
+ * the real pairs. A plan already that long (build-plan.ts pads inside a compiled step) is returned as is.
  */
 export function padPlan(plan: RoutingPlan, rows: number): RoutingPlan {
-  const pairs = plan.tokenIndex.length;
-  if (rows <= pairs) return plan;
-  const pad = rows - pairs;
-  const tokenIndex = new Int32Array(rows);
-  tokenIndex.set(plan.tokenIndex);
-  const expertIndex = new Int32Array(rows);
-  expertIndex.set(plan.expertIndex);
-  expertIndex.fill(plan.expertIndex[pairs - 1] ?? 0, pairs);
-  const weight = pairs === 0 ? zeros([pad]) : concat([plan.weight, zeros([pad])]);
-  return { ...plan, token: int32(tokenIndex), expert: int32(expertIndex), tokenIndex, expertIndex, weight };
+  const current = plan.token.size;
+  if (rows <= current) return plan;
+  const weight = current === 0 ? zeros([rows]) : concat([plan.weight, zeros([rows - current])]);
+  return { ...plan, ...pairRows(plan.tokenIndex, plan.expertIndex, rows, plan.experts), weight };
 }

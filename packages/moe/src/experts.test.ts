@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, randn, tensor, type Tensor } from '@smoe/tensor';
 import { describeEachBackend, maxAbsDiff } from '@smoe/tensor/testing';
-import type { RoutingPlan } from '@smoe/routers';
+import { validatePlan, type RoutingPlan } from '@smoe/routers';
 import { Experts } from './experts.js';
 import { FeedForward } from './feed_forward.js';
 import { applyCapacity, expertCapacity, padPlan, staticRowCount } from './capacity.js';
@@ -123,8 +123,16 @@ describe('capacity', () => {
     const x: Tensor = randn([4, 3], 1, { rng: new Rng(2) });
     const p = applyCapacity(plan(4, 2, pairs), 2);
     const padded = padPlan(p, 6);
-    expect(padded.tokenIndex.length).toBe(6);
-    expect(maxAbsDiff(await experts.dispatch(x, padded).data(), await experts.dispatch(x, p).data())).toBeLessThan(1e-6);
+    expect(padded.token.size).toBe(6);
+    expect(Array.from(await padded.token.data()).slice(4)).toEqual([0, 0]); // padding: token 0, the last expert, weight 0
+    expect(Array.from(await padded.expert.data()).slice(4)).toEqual([1, 1]);
+    expect(Array.from(await padded.weight.data()).slice(4)).toEqual([0, 0]);
+    expect(padded.tokenIndex).toEqual(p.tokenIndex); // the host copies and counts describe the real pairs
+    expect(padded.counts).toEqual(p.counts);
+    await validatePlan(padded);
+    // 0 · E(x₀) added to token 0 changes nothing, bit for bit
+    expect(Array.from(await experts.dispatch(x, padded).data())).toEqual(Array.from(await experts.dispatch(x, p).data()));
+    expect(padPlan(padded, 6)).toBe(padded);
   });
 });
 

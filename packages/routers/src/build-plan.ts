@@ -3,8 +3,17 @@
  * bookkeeping (indices read from the device); the weights stay tensors: each pair's weight is
  * picked with `indexSelect` from a tensor the rule computed from the router's scores, so
  * gradients reach the router's parameters. Pairs are sorted by expert, then token.
+ *
+ * Inside a compiled step (or with `pad`), the plan's tensors are padded to `paddedRows(pairs,
+ * tokens)` rows — the pairs rounded up to a multiple of ceil(tokens / 4) — with pairs of weight
+ * exactly 0 (token 0, the last expert), the pad weights picked from a 0 appended to the weight
+ * source. A rule whose number of pairs follows the data (causal expert choice and USMoE
+ * thresholds) then records one of a few shapes instead of a new one per step, and the compiled
+ * step reuses their plans (as XLA buckets dynamic shapes). A padded pair adds 0 · E(x₀) = 0 to
+ * token 0 and nothing to any gradient; the host copies, counts and statistics describe the real
+ * pairs only.
  */
-import { div, indexAdd, indexSelect, maximum, mul, ones, reshape, sum, tensor, zeros, type Tensor } from '@smoe/tensor';
+import { concat, div, indexAdd, indexSelect, isCompiling, maximum, mul, reshape, sum, tensor, zeros, type Tensor } from '@smoe/tensor';
 import type { RoutingPlan } from './plan.js';
 import { routingStats, statsRecord } from './stats.js';
 
@@ -35,8 +44,26 @@ export interface PairSelection {
   stats?: Record<string, number>;
 }
 
-/** Builds the plan (no losses yet) from a selection. */
-export async function buildPlan(selection: PairSelection): Promise<RoutingPlan> {
+/** The rows a plan of `pairs` pairs over `tokens` tokens is padded to: pairs rounded up to a multiple of ceil(tokens / 4). */
+export function paddedRows(pairs: number, tokens: number): number {
+  const bucket = Math.max(1, Math.ceil(tokens / 4));
+  return Math.ceil(pairs / bucket) * bucket;
+}
+
+/** int32 tensors [rows] of the pairs' tokens and experts, then padding pairs (token 0, the last expert). */
+export function pairRows(tokenIndex: Int32Array, expertIndex: Int32Array, rows: number, experts: number): { token: Tensor; expert: Tensor } {
+  const token = new Int32Array(rows);
+  token.set(tokenIndex);
+  const expert = new Int32Array(rows).fill(experts - 1);
+  expert.set(expertIndex);
+  return { token: tensor(token, [rows], { dtype: 'int32' }), expert: tensor(expert, [rows], { dtype: 'int32' }) };
+}
+
+/**
+ * Builds the plan (no losses yet) from a selection. `pad` (default: inside a compiled step) pads
+ * its tensors to `paddedRows` rows with weight-0 pairs (see the header).
+ */
+export async function buildPlan(selection: PairSelection, pad = isCompiling()): Promise<RoutingPlan> {
   const { tokens, experts, token, expert, position, weights } = selection;
   const pairs = token.length;
   if (expert.length !== pairs || (position && position.length !== pairs)) {
@@ -66,13 +93,21 @@ export async function buildPlan(selection: PairSelection): Promise<RoutingPlan> 
   });
   let unroutedTokens = 0;
   for (let t = 0; t < tokens; t++) if (!routed[t]) unroutedTokens++;
-  // [pairs]: differentiable picks from the rule's weight tensor.
-  const weight = weights ? indexSelect(reshape(weights, [-1]), 0, tensor(sortedPosition)) : ones([pairs]);
+  // [rows]: differentiable picks from the rule's weight tensor; padding picks an appended 0.
+  const rows = pad ? paddedRows(pairs, tokens) : pairs;
+  let weight: Tensor;
+  if (weights) {
+    const source = reshape(weights, [-1]);
+    const positionRows = new Int32Array(rows).fill(source.size);
+    positionRows.set(sortedPosition);
+    weight = indexSelect(rows > pairs ? concat([source, zeros([1])]) : source, 0, tensor(positionRows));
+  } else {
+    weight = tensor(Float32Array.from({ length: rows }, (_, p) => (p < pairs ? 1 : 0)));
+  }
   const plan: RoutingPlan = {
     tokens,
     experts,
-    token: tensor(tokenIndex),
-    expert: tensor(expertIndex),
+    ...pairRows(tokenIndex, expertIndex, rows, experts),
     tokenIndex,
     expertIndex,
     weight,
@@ -95,7 +130,7 @@ export async function buildPlan(selection: PairSelection): Promise<RoutingPlan> 
 /** The plan's weights as a dense [tokens, experts] matrix (0 where no pair), differentiable. */
 export function denseWeights(plan: RoutingPlan): Tensor {
   const { tokens, experts } = plan;
-  const flat = new Int32Array(plan.tokenIndex.length);
+  const flat = new Int32Array(plan.weight.size); // padding rows add their 0 to entry (0, 0)
   for (let p = 0; p < flat.length; p++) flat[p] = plan.tokenIndex[p] * experts + plan.expertIndex[p];
   return reshape(indexAdd(zeros([tokens * experts]), 0, tensor(flat), plan.weight), [tokens, experts]);
 }

@@ -18,7 +18,7 @@ export {
   type LossWeightOptions,
   type LossWeights,
 } from './router.js';
-export { buildPlan, denseWeights, type PairSelection } from './build-plan.js';
+export { buildPlan, denseWeights, pairRows, paddedRows, type PairSelection } from './build-plan.js';
 export { capacityFor, applyCapacity, admissionOrder, type DropPolicy } from './capacity.js';
 export { CausalThreshold, rowTopPairs, defaultThresholdMomentum, type KeptPairs } from './selection/causal-threshold.js';
 export { routingStats, routingFluctuation, topExpert, type RoutingStats } from './stats.js';

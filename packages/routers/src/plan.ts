@@ -48,19 +48,24 @@ export interface RouteContext {
   expertOutputNorms?: () => Tensor;
 }
 
-/** The plan: selected pairs sorted by expert then token, with losses and statistics. */
+/**
+ * The plan: selected pairs sorted by expert then token, with losses and statistics. Its tensors
+ * have `rows` ≥ pairs entries: the pairs, then (inside a compiled step) padding pairs of weight 0
+ * (token 0, the last expert) that keep their shapes in a few buckets (build-plan.ts); the host
+ * copies list the real pairs only (pairs = tokenIndex.length).
+ */
 export interface RoutingPlan {
   /** Number of tokens and experts routed over. */
   tokens: number;
   experts: number;
-  /** int32 [pairs]: the token of each selected pair. */
+  /** int32 [rows]: the token of each selected pair, then padding (token 0). */
   token: Tensor;
-  /** int32 [pairs]: the expert of each selected pair (non-decreasing). */
+  /** int32 [rows]: the expert of each selected pair (non-decreasing), then padding (the last expert). */
   expert: Tensor;
-  /** Host copies of `token` and `expert` (bookkeeping: counts, statistics). */
+  /** Host copies of the real pairs of `token` and `expert` (bookkeeping: counts, statistics). */
   tokenIndex: Int32Array;
   expertIndex: Int32Array;
-  /** float32 [pairs]: combine weights, differentiable to the router's parameters where the method says so. */
+  /** float32 [rows]: combine weights, differentiable to the router's parameters where the method says so; 0 on padding. */
   weight: Tensor;
   /** [experts]: pairs kept per expert (after capacity). */
   counts: Int32Array;

@@ -1,7 +1,8 @@
 /**
  * Checking a routing plan's invariants — for tests, and for authors of new strategies:
  * pairs sorted by expert then token with no duplicate, host copies equal to the tensors,
- * counts and unrouted tokens consistent with the pairs, one weight per pair, capacity held.
+ * counts and unrouted tokens consistent with the pairs, one weight per pair, capacity held,
+ * padding rows (if any) of token 0, the last expert and weight 0.
  */
 import type { RoutingPlan } from './plan.js';
 
@@ -18,7 +19,7 @@ export async function validatePlan(plan: RoutingPlan): Promise<void> {
     ['expert', plan.expert],
     ['weight', plan.weight],
   ] as const) {
-    if (t.rank !== 1 || t.shape[0] !== pairs) fail(`${name} has shape [${t.shape.join(', ')}], expected [${pairs}]`);
+    if (t.rank !== 1 || t.shape[0] !== plan.token.size || t.shape[0] < pairs) fail(`${name} has shape [${t.shape.join(', ')}], expected [rows] with rows = token's ${plan.token.size} ≥ ${pairs} pairs`);
   }
   if (plan.token.dtype !== 'int32' || plan.expert.dtype !== 'int32') fail('token and expert must be int32 tensors');
   const [token, expert] = await Promise.all([plan.token.data(), plan.expert.data()]);
@@ -51,6 +52,9 @@ export async function validatePlan(plan: RoutingPlan): Promise<void> {
   if (plan.droppedTokenIndex && plan.droppedTokenIndex.length !== plan.droppedPairs) fail(`droppedPairs = ${plan.droppedPairs} but ${plan.droppedTokenIndex.length} dropped pairs are listed`);
   const w = await plan.weight.data();
   for (let p = 0; p < pairs; p++) if (!Number.isFinite(w[p])) fail(`weight ${p} is ${w[p]}`);
+  for (let p = pairs; p < plan.token.size; p++) {
+    if (token[p] !== 0 || expert[p] !== experts - 1 || w[p] !== 0) fail(`padding row ${p} is (${token[p]}, ${expert[p]}) with weight ${w[p]}; padding is (0, ${experts - 1}) with weight 0`);
+  }
   if (plan.probabilities && (plan.probabilities.rank !== 2 || plan.probabilities.shape[0] !== tokens || plan.probabilities.shape[1] !== experts)) {
     fail(`probabilities have shape [${plan.probabilities.shape.join(', ')}], expected [${tokens}, ${experts}]`);
   }

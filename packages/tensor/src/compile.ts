@@ -31,7 +31,7 @@
  */
 import { flatten, getBackend, type Backend, type CompiledKernel, type KernelShortcut } from './backend.js';
 import { settleStorage, Tensor } from './tensor.js';
-import { openRecording, Recording, TracedValues, type HostValues, type RecordedStep } from './trace.js';
+import { activeRecording, openRecording, Recording, TracedValues, type HostValues, type RecordedStep } from './trace.js';
 import { allowedWording, createChecks } from '@smoe/validate';
 
 /** Option checks: `compile: maxPlans = 0 is invalid; allowed: an integer ≥ 1`. */
@@ -64,6 +64,14 @@ interface Plan {
   fallbackReason: string | null;
   execute(inputs: Float32Array[]): Promise<Float32Array[]>;
   destroy(): void;
+}
+
+/**
+ * True while a compiled step records. Code whose shapes follow the data (a routing plan's pair
+ * count) can pad them to a few fixed sizes then, so that the recording reuses a plan.
+ */
+export function isCompiling(): boolean {
+  return activeRecording() !== undefined;
 }
 
 /** Compiles `step` (see the file header); `run` it like the function itself. */

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { tensor } from '@smoe/tensor';
 import { describeEachBackend, maxAbsDiff } from '@smoe/tensor/testing';
 import { AdamW } from './adamw.js';
-import { changingLimit, CompiledTrainStep, settlingSteps } from './compiled-step.js';
+import { changingLimit, CompiledTrainStep, firstBackoff, settlingSteps } from './compiled-step.js';
 import { eagerStep, type StepInput, type StepOutcome } from './train-step.js';
 import { TinyRegressor, type Batch } from '../test/tiny-model.js';
 
@@ -40,8 +40,32 @@ describeEachBackend('CompiledTrainStep', () => {
       }
       expect(step.fallbackReason === null, `compiled until step ${fallbackAt}`).toBe(s + 1 < fallbackAt);
     }
-    expect(step.fallbackReason).toMatch(/kernel sequence changes with the data: 4 of the last 4 steps compiled a new plan/);
+    expect(step.fallbackReason).toMatch(/kernel sequence changes with the data: 4 of the last 4 steps compiled a new plan.*the next 25 steps run eagerly, then compiled again/);
     expect(step.executorKind).toBe('eager');
+    step.dispose();
+  });
+
+  it('backs off for firstBackoff eager steps, then runs compiled again (the next back-off twice as long), with the eager outcomes throughout', async () => {
+    const eager = side();
+    const compiled = side();
+    const step = new CompiledTrainStep();
+    const fallbackAt = settlingSteps + changingLimit;
+    const resumeAt = fallbackAt + firstBackoff; // the first step compiled again
+    const total = resumeAt + changingLimit;
+    for (let s = 0; s < total; s++) {
+      const want = (await eagerStep(eager.input(5 + s))) as Extract<StepOutcome, { status: 'updated' }>;
+      const got = (await step.run(compiled.input(5 + s))) as Extract<StepOutcome, { status: 'updated' }>;
+      expect(Math.abs(got.loss - want.loss), `loss at step ${s}`).toBeLessThan(1e-5);
+      // run s leaves the step compiled (no reason) before the first back-off, on the back-off's last
+      // eager run and after it, until changingLimit new plans in a row start the second back-off
+      const compiledAfter = s + 1 < fallbackAt || (s + 1 >= resumeAt && s + 1 < resumeAt + changingLimit);
+      expect(step.fallbackReason === null, `compiled after step ${s}`).toBe(compiledAfter);
+      if (s === resumeAt) expect(step.executorKind, 'the step after the back-off ran compiled').not.toBe('eager');
+    }
+    expect(step.fallbackReason).toMatch(/the next 50 steps run eagerly/);
+    for (const [i, [name, p]] of compiled.model.namedParameters().entries()) {
+      expect(maxAbsDiff(await p.data(), await eager.model.namedParameters()[i][1].data()), name).toBeLessThan(1e-5);
+    }
     step.dispose();
   });
 

@@ -7,12 +7,16 @@
  * optimizer's state are the compiled step's state: fed in, and read back updated.
  *
  * Where a step cannot be compiled at all (`NotCompilableError`: a synchronous host read), the
- * step runs eagerly from then on and `fallbackReason` says why. So it does where the step's
- * kernel sequence keeps changing with the data — a router that keeps a data-dependent number of
- * (token, expert) pairs, such as the causal thresholds of expert choice and USMoE, makes new
- * shapes nearly every step, and compiling a plan per step costs far more than running it eagerly:
- * once `changingLimit` of the last `changingWindow` steps (after the first `settlingSteps`)
- * compiled a new plan, the step runs eagerly. Browser-safe.
+ * step runs eagerly from then on and `fallbackReason` says why. A router that keeps a
+ * data-dependent number of (token, expert) pairs (the causal thresholds of expert choice and
+ * USMoE) records padded plans of a few shapes (@smoe/routers' build-plan.ts), which the step
+ * compiles once each and then reuses; while such a router is still settling, though (early in
+ * training its pair count drifts across many buckets), new shapes may keep arriving, and
+ * compiling a plan per step costs far more than running it eagerly. So once `changingLimit` of
+ * the last `changingWindow` steps (after the first `settlingSteps`) compiled a new plan, the
+ * step backs off: it runs eagerly for `firstBackoff` steps (twice as many after each further
+ * back-off), with `fallbackReason` saying why, then compiled again, its plans kept.
+ * Browser-safe.
  */
 import { compile, NotCompilableError, type CompiledStep, type ExecutorKind } from '@smoe/tensor';
 import { eagerStep, type StepInput, type StepOutcome } from './train-step.js';
@@ -22,6 +26,8 @@ export const settlingSteps = 3;
 /** The window of recent steps watched for new plans, and how many of them may compile one before the step runs eagerly. */
 export const changingWindow = 8;
 export const changingLimit = 4;
+/** Eager steps after the first back-off (doubled after each further one). */
+export const firstBackoff = 25;
 
 /** A training step with `eagerStep`'s contract that runs compiled where it can. */
 export class CompiledTrainStep {
@@ -32,6 +38,9 @@ export class CompiledTrainStep {
   private recent: boolean[] = [];
   /** Why the step runs eagerly (null while it runs compiled). */
   fallbackReason: string | null = null;
+  /** Eager steps left in the current back-off (Infinity: compiling is given up). */
+  private eagerLeft = 0;
+  private backoff = firstBackoff;
 
   /** The executor of the last compiled part ('fused-threaded' on threaded webasm), or 'eager'. */
   get executorKind(): ExecutorKind | 'eager' | undefined {
@@ -50,7 +59,14 @@ export class CompiledTrainStep {
 
   /** One step; the same outcome as `eagerStep(input)`. */
   async run<B>(input: StepInput<B>): Promise<StepOutcome> {
-    if (this.fallbackReason) return eagerStep(input);
+    if (this.eagerLeft > 0) {
+      if (--this.eagerLeft === 0) {
+        // the back-off is over: the next step runs compiled again, with a fresh window
+        this.fallbackReason = null;
+        this.recent = [];
+      }
+      return eagerStep(input);
+    }
     this.input = input as StepInput<unknown>;
     this.compiled ??= compile((step: StepInput<unknown>) => eagerStep(step), {
       hostReads: 'split',
@@ -67,19 +83,21 @@ export class CompiledTrainStep {
     } catch (error) {
       if (!(error instanceof NotCompilableError)) throw error;
       this.fallbackReason = error.message;
+      this.eagerLeft = Infinity;
       this.compiled.dispose();
       return eagerStep(input);
     }
   }
 
-  /** Falls back to eager steps once the plans keep changing with the data. */
+  /** Backs off to eager steps while the plans keep changing with the data. */
   private watchPlans(compiledNew: boolean): void {
     this.recent.push(compiledNew);
     if (this.recent.length > changingWindow) this.recent.shift();
     const changing = this.recent.filter(Boolean).length;
     if (changing < changingLimit) return;
-    this.fallbackReason = `the step's kernel sequence changes with the data: ${changing} of the last ${this.recent.length} steps compiled a new plan (a data-dependent number of routed pairs, e.g. causal thresholds); compiling per step costs more than running eagerly`;
-    this.compiled!.dispose();
+    this.fallbackReason = `the step's kernel sequence changes with the data: ${changing} of the last ${this.recent.length} steps compiled a new plan (a data-dependent number of routed pairs, e.g. causal thresholds still settling); compiling per step costs more than running eagerly, so the next ${this.backoff} steps run eagerly, then compiled again`;
+    this.eagerLeft = this.backoff;
+    this.backoff *= 2;
   }
 
   /** Releases the compiled plans. */

@@ -29,5 +29,5 @@ export { train, TrainingStoppedError, NonFiniteError, DivergenceError, type Trai
 export { DivergenceCheck, type DivergenceOptions, type DivergenceState } from './divergence.js';
 export { resolveTrainOptions, type TrainOptions, type StepRecord, type ResolvedTrainOptions, type ProgressOptions } from './train-options.js';
 export { StepMetrics } from './step-metrics.js';
-export { CompiledTrainStep } from './compiled-step.js';
+export { CompiledTrainStep, changingLimit, changingWindow, firstBackoff, settlingSteps } from './compiled-step.js';
 export { eagerStep, type TrainStep, type StepInput, type StepOutcome, type UpdatedStep } from './train-step.js';

@@ -269,7 +269,9 @@ class TrainingRun<B> {
     if (!this.compiled) return eagerStep(input);
     const wasCompiled = this.compiled.fallbackReason === null;
     const outcome = await this.compiled.run(input);
-    if (wasCompiled && this.compiled.fallbackReason !== null) this.log(`step ${this.step + 1}: running eagerly from now on: ${this.compiled.fallbackReason}`);
+    const compiled = this.compiled.fallbackReason === null;
+    if (wasCompiled && !compiled) this.log(`step ${this.step + 1}: running eagerly: ${this.compiled.fallbackReason}`);
+    if (!wasCompiled && compiled) this.log(`step ${this.step + 1}: compiled again from the next step`);
     return outcome;
   }
 

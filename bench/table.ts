@@ -1,0 +1,62 @@
+/**
+ * `pnpm bench:table FILE…`: the markdown table of `pnpm bench:train` runs, from the JSON lines
+ * they printed (saved with `pnpm bench:train | tee FILE`), so that no figure is typed by hand.
+ * One row per (model, router, variant); the ratios compare each variant with the PyTorch line and
+ * with the eager line of the same model and router, in wall time and in CPU time.
+ */
+import { readFileSync } from 'node:fs';
+
+interface Line {
+  bench?: string;
+  model?: string;
+  router?: string;
+  variant?: string;
+  skipped?: string;
+  executor?: string;
+  plans?: number;
+  eagerBecause?: string;
+  backend?: string;
+  torch?: string;
+  threads?: number;
+  steps?: number;
+  tokensPerSecond?: number;
+  msPerStep?: number;
+  cpuMsPerStep?: number;
+}
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error('usage: pnpm bench:table FILE… (JSON lines printed by pnpm bench:train)');
+  process.exit(2);
+}
+const lines: Line[] = files.flatMap((file) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line)
+    .filter((l) => l.bench === 'train' && l.variant !== undefined),
+);
+
+const fmt = (v: number | undefined, digits = 0): string => (v === undefined ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? (b / a).toFixed(2) : '–');
+
+const rows = ['| model | router | variant | runs on | tokens/s | ms/step | CPU-ms/step | ÷ PyTorch time (wall, CPU) | ÷ eager time (wall, CPU) |', '|---|---|---|---|---|---|---|---|---|'];
+const notes: string[] = [];
+for (const line of lines) {
+  const key = (variant: string) => lines.find((l) => l.model === line.model && (l.router ?? 'tokenChoice') === (line.router ?? 'tokenChoice') && l.variant === variant && !l.skipped);
+  const router = line.router ?? 'tokenChoice';
+  if (line.skipped) {
+    notes.push(`${line.model}, ${router}, ${line.variant}: skipped (${line.skipped})`);
+    continue;
+  }
+  const torch = key('pytorch');
+  const eager = key('eager');
+  const where = line.torch ? `torch ${line.torch}, ${line.threads} threads` : `${line.backend}${line.executor ? `, ${line.executor}${line.plans !== undefined ? ` (${line.plans} plans)` : ''}` : ''}`;
+  if (line.eagerBecause) notes.push(`${line.model}, ${router}, compiled: ended eager: ${line.eagerBecause}`);
+  const vsTorch = line.variant === 'pytorch' ? '1' : `${ratio(line.msPerStep, torch?.msPerStep)}, ${ratio(line.cpuMsPerStep, torch?.cpuMsPerStep)}`;
+  const vsEager = line.variant === 'pytorch' ? '–' : `${ratio(line.msPerStep, eager?.msPerStep)}, ${ratio(line.cpuMsPerStep, eager?.cpuMsPerStep)}`;
+  rows.push(`| ${line.model} | ${router} | ${line.variant} | ${where} | ${fmt(line.tokensPerSecond)} | ${fmt(line.msPerStep)} | ${fmt(line.cpuMsPerStep)} | ${vsTorch} | ${vsEager} |`);
+}
+console.log(rows.join('\n'));
+if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+console.log('\nA ratio above 1 means this variant takes less time per step than the other (it is that many times faster).');
