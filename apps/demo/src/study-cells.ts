@@ -116,8 +116,8 @@ export async function runCell(dir: string, plan: StudyPlan, cell: Cell, log: (li
     result = done({ accuracy: tuned.test.accuracy, f1: tuned.test.f1, corruptedAccuracy: corrupted.accuracy, corruptedF1: corrupted.f1 });
   } else {
     // the classical baseline reads what the fine-tuned models read (the first `context`
-    // characters), corrupted with the same seeds (message index)
-    const chars = plan.finetune.context;
+    // characters), corrupted with the same seeds (message index); its reference row, everything
+    const chars = cell.whole ? Infinity : plan.finetune.context;
     const train = spamAssassin('train', { stripHeaders: true });
     const test = spamAssassin('test', { stripHeaders: true });
     const nb = new NaiveBayes(train.texts.map((t) => t.slice(0, chars)), train.labels, train.classNames.length);

@@ -10,7 +10,8 @@
  *               renormalised or with the paper's raw weights, calibrated on training batches;
  * - `finetune`  a Moby Dick pre-trained model fine-tuned on SpamAssassin (whole messages read
  *               in chunks), test accuracy and F1 on clean and on corrupted messages;
- * - `baseline`  the multinomial naive Bayes classifier on the same messages.
+ * - `baseline`  the multinomial naive Bayes classifier on the same characters of the same
+ *               messages, and (a reference the models cannot see) on the whole messages.
  * Every cell writes `cells/<id>.json` in the study folder when it is done, so a study resumes
  * where it stopped; rows report the mean ± standard deviation over seeds (sample std, n − 1),
  * tokens/s the median (a seed timed while the machine was busy does not move it). A claim needs
@@ -25,7 +26,7 @@ export type Cell =
   | { id: string; kind: 'pretrain'; corpus: DatasetName; row: string; seed: number }
   | { id: string; kind: 'swap'; corpus: DatasetName; row: string; seed: number; source: string; rule: string; topK: number; renormalize: boolean }
   | { id: string; kind: 'finetune'; row: string; seed: number; source: string }
-  | { id: string; kind: 'baseline'; row: string };
+  | { id: string; kind: 'baseline'; row: string; whole?: boolean };
 
 /** What a study is (written to study.json; a study folder resumes only the same plan). */
 export interface StudyPlan {
@@ -87,6 +88,7 @@ export function planCells(options: { rows: readonly string[]; corpora: readonly 
   }
   if (options.finetune && options.corpora.includes('moby-dick')) {
     cells.push({ id: 'baseline.naiveBayes', kind: 'baseline', row: 'naive Bayes (words)' });
+    cells.push({ id: 'baseline.naiveBayes.whole', kind: 'baseline', row: 'naive Bayes (words, whole messages)', whole: true });
     for (const seed of options.seeds) {
       for (const row of options.rows) cells.push({ id: `finetune.${row}.seed-${seed}`, kind: 'finetune', row, seed, source: pretrainId('moby-dick', row, seed) });
     }

@@ -18,10 +18,11 @@ function demo(...args: string[]) {
 const tiny = ['--routers', 'dense,tokenChoice', '--datasets', 'moby-dick', '--seeds', '1,2', '--swaps', 'usmoe@1.5', '--steps', '3', '--batch', '2', '--context', '16', '--layers', '1', '--model-dim', '8', '--heads', '2', '--ff-dim', '8', '--experts', '4', '--eval-size', '200', '--finetune-steps', '2', '--finetune-chars', '40', '--calibration-batches', '2', '--backend', 'cpu', '--warmup', '0'];
 
 describe('the study plan and its statistics', () => {
-  it('plans every row × corpus × seed, a swap (renormalised and raw) per token-choice model, fine-tuning per Moby Dick model and one baseline', () => {
+  it('plans every row × corpus × seed, a swap (renormalised and raw) per token-choice model, fine-tuning per Moby Dick model and the naive Bayes baselines (on the characters the models read, and on whole messages)', () => {
     const cells = planCells({ rows: ['dense', 'tokenChoice'], corpora: ['moby-dick', 'sotu'], seeds: [1, 2, 3], swaps: ['usmoe@1.5'], finetune: true });
     const count = (kind: string) => cells.filter((c) => c.kind === kind).length;
-    expect([count('pretrain'), count('swap'), count('finetune'), count('baseline')]).toEqual([2 * 2 * 3, 2 * 3 * 2, 2 * 3, 1]);
+    expect([count('pretrain'), count('swap'), count('finetune'), count('baseline')]).toEqual([2 * 2 * 3, 2 * 3 * 2, 2 * 3, 2]);
+    expect(cells.filter((c) => c.kind === 'baseline').map((c) => c.kind === 'baseline' && c.whole === true)).toEqual([false, true]);
     expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
     const swap = cells.find((c) => c.kind === 'swap' && !c.renormalize);
     expect(swap).toMatchObject({ source: 'pretrain.moby-dick.tokenChoice.seed-1', rule: 'usmoe', topK: 1.5, row: 'tokenChoice → usmoe@1.5 (raw)' });
@@ -94,7 +95,7 @@ describe('pnpm demo compare', () => {
     const files = readdirSync(join(out, 'cells'));
     expect(files).toHaveLength(plan.cells.length);
     const markdown = readFileSync(join(out, 'study.md'), 'utf8');
-    for (const row of ['dense', 'tokenChoice', 'tokenChoice → usmoe@1.5', 'tokenChoice → usmoe@1.5 (raw)', 'naive Bayes (words)']) expect(markdown).toContain(`| ${row} |`);
+    for (const row of ['dense', 'tokenChoice', 'tokenChoice → usmoe@1.5', 'tokenChoice → usmoe@1.5 (raw)', 'naive Bayes (words)', 'naive Bayes (words, whole messages)']) expect(markdown).toContain(`| ${row} |`);
     expect(markdown).toMatch(/\| tokenChoice \| \d\.\d{3} ± \d\.\d{3} \|/);
     expect(readFileSync(join(out, 'study.html'), 'utf8')).toContain('<th scope="row">tokenChoice → usmoe@1.5 (raw)</th>');
     const cell = JSON.parse(readFileSync(join(out, 'cells', 'pretrain.moby-dick.tokenChoice.seed-1.json'), 'utf8')) as CellResult;
