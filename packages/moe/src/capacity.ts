@@ -43,7 +43,9 @@ function int32(values: Int32Array): Tensor {
  */
 export function applyCapacity(plan: RoutingPlan, capacity: number, priority: CapacityPriority = 'arrival', weights?: Float32Array, causalGroupSize?: number): RoutingPlan {
   if (!Number.isFinite(capacity)) return plan;
-  if (plan.counts.every((c) => c <= capacity)) return { ...plan, capacity: Math.min(capacity, plan.capacity ?? Infinity) };
+  // inside a compiled step every plan takes the same path (drops or not), so the kernels recorded do not follow the data
+  const compiling = isCompiling();
+  if (!compiling && plan.counts.every((c) => c <= capacity)) return { ...plan, capacity: Math.min(capacity, plan.capacity ?? Infinity) };
   if (priority === 'weight' && !weights) throw new Error("applyCapacity: priority 'weight' needs the host values of plan.weight");
   const pairs = plan.expertIndex.length;
   const keep: number[] = [];
@@ -63,8 +65,9 @@ export function applyCapacity(plan: RoutingPlan, capacity: number, priority: Cap
     start = end;
   }
   const kept = Int32Array.from(keep);
-  // inside a compiled step the kept weights are gathered straight into the static rows, padding from an appended 0
-  const rows = isCompiling() ? Math.max(kept.length, Math.min(pairs, capacity * plan.experts)) : kept.length;
+  // inside a compiled step the kept weights are gathered straight into the static rows, padding
+  // from an appended 0 (appended even when no row pads, so the recorded kernels stay the same)
+  const rows = compiling ? Math.max(kept.length, Math.min(pairs, capacity * plan.experts)) : kept.length;
   const keptRows = new Int32Array(rows).fill(plan.weight.size);
   keptRows.set(kept);
   const tokenIndex = Int32Array.from(kept, (p) => plan.tokenIndex[p]);
@@ -80,7 +83,7 @@ export function applyCapacity(plan: RoutingPlan, capacity: number, priority: Cap
     ...pairRows(tokenIndex, expertIndex, rows, plan.experts),
     tokenIndex,
     expertIndex,
-    weight: indexSelect(rows > kept.length ? concat([plan.weight, zeros([1])]) : plan.weight, 0, int32(keptRows)),
+    weight: indexSelect(compiling ? concat([plan.weight, zeros([1])]) : plan.weight, 0, int32(keptRows)),
     counts,
     droppedPairs: plan.droppedPairs + (pairs - kept.length),
     unroutedTokens,

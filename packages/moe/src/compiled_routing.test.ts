@@ -2,7 +2,8 @@
 // and USMoE: per-token thresholds). Inside the compiled step the plan is padded to a multiple of
 // tokens / 4 rows, so two inputs whose pair counts differ but share a bucket run one plan — no new
 // compilation — and give the eager layer's output and gradients; a count in another bucket
-// compiles a second plan, which the next input of that bucket reuses.
+// compiles a second plan, which the next input of that bucket reuses. With a capacity, inputs
+// that drop pairs and inputs that drop none run one plan too.
 import { expect, it } from 'vitest';
 import { compile, noGrad, Rng, tensor, type Tensor } from '@smoe/tensor';
 import { paddedRows } from '@smoe/routers';
@@ -13,9 +14,9 @@ const tokens = 64;
 const dim = 8;
 const groupSize = 16;
 
-function layer(strategy: string): MoELayer {
+function layer(strategy: string, capacityFactor = 0): MoELayer {
   const router = strategy === 'usmoe' ? { strategy, topK: 1.5 } : { strategy, topK: 2 };
-  const moe = new MoELayer({ dim, experts: 4, expertDim: 8, router, causalRouting: true }, { rng: new Rng(5) });
+  const moe = new MoELayer({ dim, experts: 4, expertDim: 8, router, causalRouting: true, capacityFactor }, { rng: new Rng(5) });
   moe.eval(); // fixed thresholds: the plan is a function of the input
   return moe;
 }
@@ -70,4 +71,31 @@ describeEachBackend('compiled layer, data-dependent pair counts', (backend) => {
       step.dispose();
     }, 120_000);
   }
+
+  it('token choice with a capacity: inputs that drop pairs and inputs that drop none run one plan, with the eager results', async () => {
+    const moe = layer('tokenChoice', 1.1);
+    const dropped = new Map<number, number>();
+    for (let seed = 1; seed <= 40; seed++) {
+      await noGrad(() => moe.forward(tensor(input(seed), [tokens, dim]), { groupSize }));
+      dropped.set(seed, moe.lastPlan!.droppedPairs);
+    }
+    const seeds = [...dropped.keys()];
+    const dropping = seeds.filter((s) => dropped.get(s)! > 0);
+    const keeping = seeds.filter((s) => dropped.get(s) === 0);
+    expect(dropping.length, `inputs that drop pairs (dropped: ${[...dropped.values()]})`).toBeGreaterThan(1);
+    expect(keeping.length, 'inputs that drop none').toBeGreaterThan(0);
+    const r = tensor(new Rng(9).normalArray(tokens * dim, 0, 1), [tokens, dim]);
+    const step = compile(async (x: Tensor) => pass(moe, x, r), { hostReads: 'split' });
+    const compilations: number[] = [];
+    for (const seed of [dropping[0], keeping[0], dropping[1]]) {
+      const got = await step.run(tensor(input(seed), [tokens, dim], { requiresGrad: true }));
+      compilations.push(step.compilations);
+      const want = await pass(moe, tensor(input(seed), [tokens, dim], { requiresGrad: true }), r);
+      expect(maxAbsDiff(await got.y.data(), await want.y.data()), `output, input ${seed}`).toBeLessThan(tolerance);
+      expect(maxAbsDiff(await got.dx.data(), await want.dx.data()), `dx, input ${seed}`).toBeLessThan(tolerance);
+      expect(maxAbsDiff(await got.dw.data(), await want.dw.data()), `router gradient, input ${seed}`).toBeLessThan(tolerance);
+    }
+    expect(compilations).toEqual([compilations[0], compilations[0], compilations[0]]);
+    step.dispose();
+  }, 120_000);
 });

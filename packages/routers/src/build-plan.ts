@@ -93,14 +93,15 @@ export async function buildPlan(selection: PairSelection, pad = isCompiling()): 
   });
   let unroutedTokens = 0;
   for (let t = 0; t < tokens; t++) if (!routed[t]) unroutedTokens++;
-  // [rows]: differentiable picks from the rule's weight tensor; padding picks an appended 0.
+  // [rows]: differentiable picks from the rule's weight tensor; padding picks an appended 0
+  // (appended whenever padding is on, so a count that fills its bucket records the same kernels)
   const rows = pad ? paddedRows(pairs, tokens) : pairs;
   let weight: Tensor;
   if (weights) {
     const source = reshape(weights, [-1]);
     const positionRows = new Int32Array(rows).fill(source.size);
     positionRows.set(sortedPosition);
-    weight = indexSelect(rows > pairs ? concat([source, zeros([1])]) : source, 0, tensor(positionRows));
+    weight = indexSelect(pad ? concat([source, zeros([1])]) : source, 0, tensor(positionRows));
   } else {
     weight = tensor(Float32Array.from({ length: rows }, (_, p) => (p < pairs ? 1 : 0)));
   }
