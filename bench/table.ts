@@ -43,8 +43,8 @@ const ratio = (a: number | undefined, b: number | undefined): string => (a && b 
 const rows = ['| model | router | variant | runs on | tokens/s | ms/step | CPU-ms/step | ÷ PyTorch time (wall, CPU) | ÷ eager time (wall, CPU) |', '|---|---|---|---|---|---|---|---|---|'];
 const notes: string[] = [];
 for (const line of lines) {
-  const key = (variant: string) => lines.find((l) => l.model === line.model && (l.router ?? 'tokenChoice') === (line.router ?? 'tokenChoice') && l.variant === variant && !l.skipped);
   const router = line.router ?? 'tokenChoice';
+  const key = (variant: string) => lines.find((l) => l.model === line.model && (l.router ?? 'tokenChoice') === router && l.variant === variant && !l.skipped);
   if (line.skipped) {
     notes.push(`${line.model}, ${router}, ${line.variant}: skipped (${line.skipped})`);
     continue;

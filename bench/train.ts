@@ -10,8 +10,8 @@
  * Variants: smoe eager (`eagerStep` of @smoe/trainer: Tensor ops, one kernel call each), smoe
  * compiled (`CompiledTrainStep`, what `train()` runs by default; its line names the executor
  * that ran and, if it ran eagerly, why) and PyTorch (bench/pytorch_reference.py, token choice
- * only; a "skipped" line when torch is missing — bench/setup.sh installs it). After warm-up steps (kernel compilation) the variants alternate rounds of
- * `SMOE_BENCH_STEPS` steps, so all see the same machine load; tokens/s is the total over the
+ * only; a "skipped" line when torch is missing — bench/setup.sh installs it). After warm-up
+ * steps (kernel compilation) the variants alternate rounds of `SMOE_BENCH_STEPS` steps, so all see the same machine load; tokens/s is the total over the
  * rounds. One JSON line per (model, variant), then a summary line per model with the ratios
  * smoe / PyTorch (target ≥ 1). Each line also gives the CPU time per step (the process's, all
  * threads): on a machine shared with other work, wall time follows the scheduler's share, and
@@ -149,10 +149,9 @@ for (const spec of models.filter((m) => wantedModels.includes(m.name))) {
   const shape = { model: spec.name, router, layers: spec.layers, modelDim: spec.modelDim, ffDim: spec.ffDim, experts: spec.experts, topK: spec.topK, batch: spec.batch, context: spec.context };
   const eager = trainingStep(spec, null);
   const variants: Variant[] = [smoeVariant('eager', spec, eager.step, eager.params), compiledVariant(spec)];
-  for (const [name, made] of [['pytorch', await pytorchVariant(spec)]] as const) {
-    if ('missing' in made) print({ ...shape, variant: name, skipped: made.missing });
-    else variants.push(made);
-  }
+  const pytorch = await pytorchVariant(spec);
+  if ('missing' in pytorch) print({ ...shape, variant: 'pytorch', skipped: pytorch.missing });
+  else variants.push(pytorch);
   for (const v of variants) await v.run(warmupSteps);
   const totals = new Map(variants.map((v) => [v.name, { seconds: 0, cpuSeconds: 0 }]));
   for (let r = 0; r < rounds; r++) {

@@ -131,8 +131,8 @@ export async function buildPlan(selection: PairSelection, pad = isCompiling()): 
 /** The plan's weights as a dense [tokens, experts] matrix (0 where no pair), differentiable. */
 export function denseWeights(plan: RoutingPlan): Tensor {
   const { tokens, experts } = plan;
-  const flat = new Int32Array(plan.weight.size); // padding rows add their 0 to entry (0, 0)
-  for (let p = 0; p < flat.length; p++) flat[p] = plan.tokenIndex[p] * experts + plan.expertIndex[p];
+  const flat = new Int32Array(plan.weight.size); // padding rows stay at entry (0, 0) and add their 0 there
+  for (let p = 0; p < plan.tokenIndex.length; p++) flat[p] = plan.tokenIndex[p] * experts + plan.expertIndex[p];
   return reshape(indexAdd(zeros([tokens * experts]), 0, tensor(flat), plan.weight), [tokens, experts]);
 }
 

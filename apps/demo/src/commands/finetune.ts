@@ -1,8 +1,9 @@
 /**
  * finetune: continues from a pre-trained checkpoint on a downstream task.
  * - A language model → SpamAssassin ham/spam: a classification head over the pooled hidden
- *   states of the pre-trained body (mean by default; --pool max or last). A VQMoE model switches to the paper's fine-tuning
- *   regime: the conventional router path is dropped and tokens route by their discrete code.
+ *   states of the pre-trained body (mean by default; --pool max or last). A VQMoE model
+ *   switches to the paper's fine-tuning regime: the conventional router path is dropped and
+ *   tokens route by their discrete code.
  * - A ViT → the second vision task (digits 5–9 by default): the body is kept, the class head is
  *   re-initialised for the new classes.
  * Messages are read whole up to --context characters (default 1024), in chunks of the
@@ -75,11 +76,9 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
   const started = performance.now();
   let test: Record<string, number>;
   let regime: string | undefined;
-  let pooled: Pooling | undefined;
   if (pretrained instanceof LanguageModelBase) {
     // Messages are read up to settings.context characters, in chunks of the pre-trained context.
     const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool, seed: settings.seed });
-    pooled = pool;
     if (pretrained instanceof LanguageModel && pretrained.config.moe?.vq) {
       model.setRegime('discrete');
       regime = 'discrete';
@@ -113,7 +112,7 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
     throw new UsageError(`finetune: ${path} holds a ${pretrained.constructor.name}; fine-tune a pre-trained language model or ViT`);
   }
   const metrics = summariseMetrics(settings.out);
-  const result: FinetuneResult = { command: 'finetune', from: path, settings, backend, regime, pool: pooled, test, seconds: (performance.now() - started) / 1000, tokensPerSecond: metrics.tokensPerSecond };
+  const result: FinetuneResult = { command: 'finetune', from: path, settings, backend, regime, pool: pretrained instanceof LanguageModelBase ? pool : undefined, test, seconds: (performance.now() - started) / 1000, tokensPerSecond: metrics.tokensPerSecond };
   await writeJson(join(settings.out, 'summary.json'), result);
   return result;
 }
