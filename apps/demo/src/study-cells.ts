@@ -40,7 +40,7 @@ export function readCellResult(dir: string, id: string): CellResult | undefined 
 }
 
 /** The run folder of a cell that trains. */
-function runFolder(dir: string, id: string): string {
+export function runFolder(dir: string, id: string): string {
   return join(dir, 'runs', fileName(id));
 }
 
@@ -110,7 +110,7 @@ export async function runCell(dir: string, plan: StudyPlan, cell: Cell, log: (li
     result = done({ clean: score.clean, corrupted: score.corrupted, loadCv: score.routing.loadCv, expertRunsPerToken: runs, parameters: lm.parameterCount(), activeParameters: activeParameters(lm, runs) });
   } else if (cell.kind === 'finetune') {
     const settings = await resumeOrStart({ ...plan.finetune, seed: cell.seed, out: runFolder(dir, cell.id), progress: false });
-    const tuned = await runFinetune(runFolder(dir, cell.source), settings, log);
+    const tuned = await runFinetune(runFolder(dir, cell.source), settings, log, { lmWeight: plan.finetuneLmWeight ?? 0 });
     const { model } = await loadModel(settings.out);
     const corrupted = await evaluateClassifier(model as SequenceClassifier, 'test', settings, 0, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), plan.messageCorruption, i)));
     result = done({ accuracy: tuned.test.accuracy, f1: tuned.test.f1, corruptedAccuracy: corrupted.accuracy, corruptedF1: corrupted.f1 });

@@ -34,6 +34,8 @@ export interface StudyPlan {
   settings: RunSettings;
   /** Fine-tuning settings (steps 0: no fine-tuning). */
   finetune: RunSettings;
+  /** Weight of fine-tuning's auxiliary next-character loss (0 or absent: off). */
+  finetuneLmWeight?: number;
   corruption: Corruption;
   /** Corruption of the fine-tuning test messages. */
   messageCorruption: Corruption;
@@ -94,6 +96,33 @@ export function planCells(options: { rows: readonly string[]; corpora: readonly 
     }
   }
   return cells;
+}
+
+/**
+ * What a cell's result depends on: the cell itself, the parts of the plan it reads, and its
+ * source cell's inputs. Two plans give a cell the same inputs exactly when its result carries over.
+ */
+export function cellInputs(plan: StudyPlan, cell: Cell): unknown {
+  const source = (id: string): unknown => {
+    const c = plan.cells.find((other) => other.id === id);
+    return c ? cellInputs(plan, c) : id;
+  };
+  switch (cell.kind) {
+    case 'pretrain':
+      return { cell, settings: plan.settings, corruption: plan.corruption };
+    case 'swap':
+      return { cell, settings: plan.settings, corruption: plan.corruption, calibrationBatches: plan.calibrationBatches, source: source(cell.source) };
+    case 'finetune':
+      return { cell, finetune: plan.finetune, lmWeight: plan.finetuneLmWeight ?? 0, messageCorruption: plan.messageCorruption, source: source(cell.source) };
+    case 'baseline':
+      return { cell, chars: cell.whole ? 'whole' : plan.finetune.context, messageCorruption: plan.messageCorruption };
+  }
+}
+
+/** The cells of `plan` whose results from `previous` do not carry over: new cells, or cells whose inputs changed. */
+export function staleCells(previous: StudyPlan, plan: StudyPlan): string[] {
+  const before = new Map(previous.cells.map((c) => [c.id, JSON.stringify(cellInputs(previous, c))]));
+  return plan.cells.filter((c) => before.get(c.id) !== JSON.stringify(cellInputs(plan, c))).map((c) => c.id);
 }
 
 /** The cells `cell` needs done first. */
@@ -306,7 +335,7 @@ export function studyNote(plan: StudyPlan): string {
   const s = plan.settings;
   const f = plan.finetune;
   const seedList = [...new Set(plan.cells.flatMap((c) => ('seed' in c ? [c.seed] : [])))].join(', ');
-  const tuning = plan.cells.some((c) => c.kind === 'finetune') ? ` Fine-tuning: ${f.steps} steps of ${f.batch} messages, each read whole up to ${f.context} characters in chunks of ${s.context}.` : '';
+  const tuning = plan.cells.some((c) => c.kind === 'finetune') ? ` Fine-tuning: ${f.steps} steps of ${f.batch} messages, each read whole up to ${f.context} characters in chunks of ${s.context}${plan.finetuneLmWeight ? `, with the next-character loss beside the label's (weight ${plan.finetuneLmWeight})` : ''}.` : '';
   return `Budget per cell: ${s.steps} steps of ${s.batch}×${s.context} characters, ${s.layers} layers, width ${s.modelDim}, ${s.experts} experts of width ${s.ffDim} (dense row: one FFN of width k·${s.ffDim}, the active parameters of top-${s.topK}); seeds ${seedList}; validation: the first ${s.evalSize || 'all'} characters of the validation split; corrupted inputs: ${plan.corruption.kind}:${plan.corruption.severity}, scored against the clean text. Training-free swaps are calibrated on ${plan.calibrationBatches} training batches.${tuning} tokens/s come from a shared 2-core machine: compare them as ratios within one study.`;
 }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { meanStd, median, pairedDifference, planCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
+import { meanStd, median, pairedDifference, planCells, staleCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
 import { corruptAligned } from '../src/corruption.js';
 import { tokenizer } from '../src/tasks.js';
 
@@ -26,6 +26,25 @@ describe('the study plan and its statistics', () => {
     expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
     const swap = cells.find((c) => c.kind === 'swap' && !c.renormalize);
     expect(swap).toMatchObject({ source: 'pretrain.moby-dick.tokenChoice.seed-1', rule: 'usmoe', topK: 1.5, row: 'tokenChoice → usmoe@1.5 (raw)' });
+  });
+
+  it('a changed plan keeps exactly the cells whose own inputs are unchanged', () => {
+    const cells = planCells({ rows: ['dense', 'tokenChoice'], corpora: ['moby-dick'], seeds: [1, 2], swaps: ['usmoe@1.5'], finetune: true });
+    const settings = { steps: 400, context: 64 } as unknown as StudyPlan['settings'];
+    const corruption = { kind: 'substitution', severity: 3 } as unknown as StudyPlan['corruption'];
+    const plan: StudyPlan = { settings, finetune: { steps: 300, context: 256 } as unknown as StudyPlan['finetune'], corruption, messageCorruption: corruption, calibrationBatches: 8, cells };
+    const ids = (kind: string, from = cells) => from.filter((c) => c.kind === kind).map((c) => c.id);
+    expect(staleCells(plan, plan)).toEqual([]);
+    // a longer fine-tuning, or its auxiliary loss, redoes the fine-tuning only
+    expect(staleCells(plan, { ...plan, finetune: { ...plan.finetune, steps: 900 } })).toEqual(ids('finetune'));
+    expect(staleCells(plan, { ...plan, finetuneLmWeight: 0.5 })).toEqual(ids('finetune'));
+    // more characters per message: fine-tuning and the baseline on those characters, not the whole-message one
+    expect(staleCells(plan, { ...plan, finetune: { ...plan.finetune, context: 512 } })).toEqual(['baseline.naiveBayes', ...ids('finetune')]);
+    // another pre-training budget: everything trained from it, not the baselines
+    expect(staleCells(plan, { ...plan, settings: { ...settings, steps: 800 } })).toEqual(cells.filter((c) => c.kind !== 'baseline').map((c) => c.id));
+    // a new seed: only its cells
+    const more = planCells({ rows: ['dense', 'tokenChoice'], corpora: ['moby-dick'], seeds: [1, 2, 3], swaps: ['usmoe@1.5'], finetune: true });
+    expect(staleCells(plan, { ...plan, cells: more })).toEqual(more.filter((c) => 'seed' in c && c.seed === 3).map((c) => c.id));
   });
 
   it('mean ± sample standard deviation', () => {
@@ -109,7 +128,19 @@ describe('pnpm demo compare', () => {
     expect(statSync(join(out, 'cells', files[0])).mtimeMs).toBe(stamp);
     const other = demo('compare', '--out', out, ...tiny, '--seeds', '1');
     expect(other.status).toBe(2);
-    expect(other.stderr).toMatch(/holds another study/);
+    expect(other.stderr).toMatch(/holds another study.*--update/);
+    // --update with a longer fine-tuning and its next-character loss: only the fine-tuning cells run again
+    const finetuned = plan.cells.filter((c) => c.kind === 'finetune').map((c) => c.id);
+    const pretrained = join(out, 'cells', 'pretrain.moby-dick.dense.seed-1.json');
+    const pretrainStamp = statSync(pretrained).mtimeMs;
+    const updated = demo('compare', '--out', out, '--update', ...tiny, '--finetune-steps', '3', '--finetune-lm-weight', '0.5');
+    expect(updated.stderr).not.toMatch(/error/i);
+    expect(updated.status).toBe(0);
+    expect(updated.stdout).toContain(`${plan.cells.length - finetuned.length} of ${plan.cells.length} cells carry over; redoing ${finetuned.join(', ')}`);
+    expect(statSync(pretrained).mtimeMs).toBe(pretrainStamp);
+    const summary = JSON.parse(readFileSync(join(out, 'runs', finetuned[0], 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ lmWeight: 0.5, settings: { steps: 3 } });
+    expect(readFileSync(join(out, 'study.md'), 'utf8')).toContain('with the next-character loss beside the label');
   }, 600_000);
 
   it('--jobs 2 runs the cells as separate processes with the same results', () => {

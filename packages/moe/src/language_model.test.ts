@@ -208,6 +208,44 @@ describeEachBackend('LanguageModel', () => {
     expect(grad.subarray(11 * dim, 12 * dim).every((g) => g === 0)).toBe(true);
     expect(grad.subarray(1 * dim, 4 * dim).some((g) => g !== 0)).toBe(true);
   });
+
+  it('lmWeight adds λ × the mean next-token cross-entropy over the real tokens, across chunk boundaries, padding skipped', async () => {
+    const lambda = 0.5;
+    const config = { body: { ...base, moe: { experts: 4 } }, classes: 2, seed: 3 };
+    const withLm = new SequenceClassifier({ ...config, lmWeight: lambda });
+    const without = new SequenceClassifier(config);
+    for (const m of [withLm, without]) m.eval();
+    const context = base.context;
+    const length = context + 3; // two chunks; the second sequence has 5 real tokens
+    const ids = Int32Array.from({ length: 2 * length }, (_, i) => (i * 5 + 1) % 12);
+    const mask = Float32Array.from({ length: 2 * length }, (_, i) => (i < length || i - length < 5 ? 1 : 0));
+    const data = { inputs: ids, mask, labels: Int32Array.of(1, 0), batch: 2, length };
+    const total = await (await withLm.loss(data)).loss.item();
+    const plain = await without.loss(data);
+    const classOnly = await plain.loss.item(); // with the MoE auxiliary loss, as the total
+    // by hand: the body's logits on each chunk alone; position t predicts id t + 1 where both are real
+    const padded = new Int32Array(4 * context);
+    for (let b = 0; b < 2; b++) padded.set(ids.subarray(b * length, (b + 1) * length), b * 2 * context);
+    const logits = (await (await withLm.body.forward(padded, [4, context])).data()) as Float32Array;
+    const vocab = base.vocab;
+    let sum = 0;
+    let count = 0;
+    for (const [b, real] of [[0, length], [1, 5]]) {
+      for (let t = 0; t + 1 < real; t++) {
+        const row = logits.subarray((b * 2 * context + t) * vocab, (b * 2 * context + t + 1) * vocab);
+        const max = Math.max(...row);
+        const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+        sum += lse - row[padded[b * 2 * context + t + 1]];
+        count++;
+      }
+    }
+    expect(count).toBe(length - 1 + 4);
+    expect(Math.abs(total - (classOnly + (lambda * sum) / count))).toBeLessThan(1e-5);
+    const metrics = (await withLm.loss(data)).metrics;
+    expect(Math.abs(metrics.lmBitsPerToken - sum / count / Math.LN2)).toBeLessThan(1e-5);
+    expect(Math.abs(metrics.classLoss - plain.metrics.taskLoss)).toBeLessThan(1e-5);
+    expect(() => new SequenceClassifier({ ...config, lmWeight: -1 })).toThrow(/lmWeight = -1/);
+  });
 }, ['cpu']);
 
 it('invalid configs name the field, the value and what is allowed', () => {

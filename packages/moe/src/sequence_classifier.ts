@@ -4,7 +4,10 @@
  *   h = LM.hidden(ids)                               [batch, T, modelDim]
  *   pooled = mean over real tokens (mask)  |  max over real tokens, feature by feature  |  the last real token's state
  *   logits = Dropout(pooled) · W + b                  [batch, classes]
- *   loss = CE(logits, labels) + Σ_layers aux
+ *   loss = CE(logits, labels) + λ · CE(LM.logits(h), next ids) + Σ_layers aux
+ * The middle term (`lmWeight` λ, default 0 = off) is GPT-1's auxiliary language-modelling
+ * objective during fine-tuning (Radford et al. 2018, λ = 0.5 there): the body keeps predicting
+ * the next character of the task's own text, a per-token signal beside the one label per sequence.
  * The body is either language model — GPT-2 style (LanguageModel) or the Transformers layout
  * (DecoderLanguageModel, `body.model: 'decoderLanguageModel'`) — and keeps its LM head (unused
  * here) so that a pre-trained LM's state dict loads as is:
@@ -15,7 +18,7 @@
  * sequence.
  *
  * Config (defaults): body (a LanguageModelConfig or DecoderLanguageModelConfig), classes, pool ('mean'), dropout (0),
- * seed (0, the head's initial weights).
+ * seed (0, the head's initial weights), lmWeight (0).
  */
 import { Rng, crossEntropy, dropout, indexSelect, init, tensor, type Tensor } from '@smoe/tensor';
 import { idsTensor, lossResult, type ForwardOptions, type LossResult } from './backbone.js';
@@ -43,6 +46,8 @@ export interface SequenceClassifierConfig {
   dropout?: number;
   /** Seed of the head's weights. Default 0. */
   seed?: number;
+  /** Weight λ of the auxiliary next-token loss on the sequence's own tokens (GPT-1's; 0.5 there). Default 0: off. */
+  lmWeight?: number;
 }
 
 export interface ResolvedSequenceClassifierConfig {
@@ -52,13 +57,14 @@ export interface ResolvedSequenceClassifierConfig {
   pool: Pooling;
   dropout: number;
   seed: number;
+  lmWeight: number;
 }
 
 /** Validates a SequenceClassifier config and fills in the defaults. */
 export function resolveSequenceClassifierConfig(config: SequenceClassifierConfig): ResolvedSequenceClassifierConfig {
   const where = 'SequenceClassifier';
   checkObject(where, 'config', config);
-  checkKeys(where, config, ['model', 'body', 'classes', 'pool', 'dropout', 'seed']);
+  checkKeys(where, config, ['model', 'body', 'classes', 'pool', 'dropout', 'seed', 'lmWeight']);
   if (config.model !== undefined && config.model !== 'sequenceClassifier') invalid(where, 'model', config.model, "'sequenceClassifier'");
   return {
     model: 'sequenceClassifier',
@@ -67,6 +73,7 @@ export function resolveSequenceClassifierConfig(config: SequenceClassifierConfig
     pool: checkOneOf(where, 'pool', orDefault(config.pool, 'mean'), poolings),
     dropout: checkNumber(where, 'dropout', orDefault(config.dropout, 0), 0, 1, { max: true }),
     seed: checkNumber(where, 'seed', orDefault(config.seed, 0), -(2 ** 53), 2 ** 53),
+    lmWeight: checkNumber(where, 'lmWeight', orDefault(config.lmWeight, 0), 0, Infinity),
   };
 }
 
@@ -82,6 +89,18 @@ export interface SequenceClassificationBatch {
   mask?: Float32Array;
   /** [batch] class of each sequence. */
   labels: Int32Array | Tensor;
+  batch: number;
+  length: number;
+}
+
+/** Targets the auxiliary next-token loss skips (padding, a sequence's last token). */
+const ignored = -100;
+
+/** A sequence read by the body: hidden states [batch, length, dim], the (chunk-padded) ids and 1/0 real-token mask. */
+interface Encoded {
+  h: Tensor;
+  ids: Int32Array;
+  real: Float32Array;
   batch: number;
   length: number;
 }
@@ -117,12 +136,22 @@ export class SequenceClassifier extends MoEModel {
 
   /** Logits [batch, classes] for ids [batch, length] and an optional padding mask [batch, length]. */
   async forward(ids: Tensor | Int32Array, shape: readonly [number, number], mask?: Float32Array, options: ForwardOptions = {}): Promise<Tensor> {
+    return this.classify(await this.encode(ids, shape, mask, options));
+  }
+
+  /** The body's hidden states [batch, length, dim] over the sequence read in chunks, with the chunked ids and real-token mask. */
+  private async encode(ids: Tensor | Int32Array, shape: readonly [number, number], mask: Float32Array | undefined, options: ForwardOptions): Promise<Encoded> {
     const [batch, given] = shape;
     const givenMask = mask ?? new Float32Array(batch * given).fill(1);
     if (givenMask.length !== batch * given) invalid('SequenceClassifier', 'mask.length', givenMask.length, `batch · length = ${batch * given}`);
     const { ids: chunkedIds, mask: real, length, chunks } = await this.chunked(ids, shape, givenMask);
     const context = length / chunks;
-    const h = (await this.body.hidden(chunkedIds, [batch * chunks, context], options)).reshape([batch, length, this.config.body.modelDim]); // [batch, length, dim]
+    const h = (await this.body.hidden(chunkedIds, [batch * chunks, context], options)).reshape([batch, length, this.config.body.modelDim]);
+    return { h, ids: chunkedIds, real, batch, length };
+  }
+
+  /** Pooling and the class head: logits [batch, classes]. */
+  private classify({ h, real, batch, length }: Encoded): Tensor {
     const dim = this.config.body.modelDim;
     let pooled: Tensor;
     if (this.config.pool === 'mean') {
@@ -151,6 +180,23 @@ export class SequenceClassifier extends MoEModel {
     return pooled.matmul(this.classifier).add(this.classifierBias);
   }
 
+  /**
+   * Mean next-token cross-entropy over the sequence's real tokens: position t predicts the id at
+   * t + 1 where both are real (across a chunk boundary too: the last position of a chunk
+   * predicts the next chunk's first id from what it read).
+   */
+  private nextTokenLoss({ h, ids, real, batch, length }: Encoded): Tensor {
+    const targets = new Int32Array(batch * length).fill(ignored);
+    for (let b = 0; b < batch; b++) {
+      for (let t = 0; t + 1 < length; t++) {
+        const i = b * length + t;
+        if (real[i] > 0 && real[i + 1] > 0) targets[i] = ids[i + 1];
+      }
+    }
+    const logits = this.body.logits(h.reshape([batch * length, this.config.body.modelDim]));
+    return crossEntropy(logits, tensor(targets, [batch * length], { dtype: 'int32' }), { ignoreIndex: ignored });
+  }
+
   /** Pads ids [batch, length] (and the mask, with 0) to a whole number of chunks of the body's context. */
   private async chunked(ids: Tensor | Int32Array, shape: readonly [number, number], mask: Float32Array): Promise<{ ids: Int32Array; mask: Float32Array; length: number; chunks: number }> {
     const [batch, given] = shape;
@@ -170,11 +216,20 @@ export class SequenceClassifier extends MoEModel {
 
   /** Cross-entropy of the labels plus the MoE auxiliary losses; metrics include accuracy. */
   async loss(batch: SequenceClassificationBatch, options: ForwardOptions = {}): Promise<LossResult> {
-    const logits = await this.forward(batch.inputs, [batch.batch, batch.length], batch.mask, options);
+    const encoded = await this.encode(batch.inputs, [batch.batch, batch.length], batch.mask, options);
+    const logits = this.classify(encoded);
     const labels = idsTensor(batch.labels, [batch.batch]);
-    const taskLoss = crossEntropy(logits, labels);
+    const classLoss = crossEntropy(logits, labels);
     const tokens = batch.mask ? batch.mask.reduce((n, m) => n + (m > 0 ? 1 : 0), 0) : batch.batch * batch.length;
-    return lossResult(this.body.body, taskLoss, { accuracy: await accuracy(logits, labels), tokens });
+    const metrics: Record<string, number> = { accuracy: await accuracy(logits, labels), tokens };
+    let taskLoss = classLoss;
+    if (this.config.lmWeight > 0) {
+      const lmLoss = this.nextTokenLoss(encoded);
+      taskLoss = classLoss.add(lmLoss.mul(this.config.lmWeight));
+      metrics.classLoss = await classLoss.item();
+      metrics.lmBitsPerToken = (await lmLoss.item()) / Math.LN2;
+    }
+    return lossResult(this.body.body, taskLoss, metrics);
   }
 }
 

@@ -17,8 +17,8 @@ import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { parseCorruption } from '../corruption.js';
 import { useBackend, writeJson } from '../run.js';
 import { buildSettings, datasetNames, defaultSettings, trainingFlags, type DatasetName, type RunSettings } from '../settings.js';
-import { dependencies, parseRow, planCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
-import { readCellResult, runCell } from '../study-cells.js';
+import { dependencies, parseRow, planCells, staleCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
+import { cellResultPath, readCellResult, runCell, runFolder } from '../study-cells.js';
 import { taskOf } from '../tasks.js';
 import { finetuneDefaults } from './finetune.js';
 
@@ -31,8 +31,10 @@ const flags: FlagSpecs = {
   corrupt: { type: 'string', help: 'corruption of the validation inputs, kind:severity keeping positions (default substitution:3)' },
   'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 300)' },
   'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read, in chunks of the pre-trained context (default 256)' },
+  'finetune-lm-weight': { type: 'number', help: "weight of fine-tuning's auxiliary next-character loss on the messages' own text (default 0: off)" },
   'calibration-batches': { type: 'number', help: 'training batches that calibrate a swapped rule\'s causal thresholds (default 8)' },
   jobs: { type: 'number', help: 'cells run at once, each in its own process (default 1)' },
+  update: { type: 'boolean', help: 'run a changed plan in an existing study folder: keep the cells whose own inputs are unchanged (a new fine-tuning budget keeps every pre-training), redo the others' },
   cell: { type: 'string', help: '(internal) run one cell of the study in --out and exit' },
   ...sharedFlags,
 };
@@ -46,7 +48,7 @@ function list(value: unknown, fallback: string): string[] {
 
 /** The plan from the flags (validated before anything runs). */
 export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
-  const { routers, datasets, seeds, swaps, corrupt, jobs: _jobs, cell: _cell, help: _help, ...rest } = parsed;
+  const { routers, datasets, seeds, swaps, corrupt, jobs: _jobs, cell: _cell, help: _help, update: _update, ...rest } = parsed;
   // overwrite and resume are about the study folder, not part of the plan
   const settings: RunSettings = { ...buildSettings(rest as never, compareDefaults), overwrite: false, resume: false, progress: false };
   const rows = list(routers, 'dense,tokenChoice,expertChoice,usmoe,usmoe@1.5,vqmoe');
@@ -66,6 +68,8 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
   const steps = Math.max(1, finetuneSteps);
   // one validation pass at the end: the study scores the test split (clean and corrupted)
   const finetune = buildSettings({}, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 256), backend: settings.backend, out: join(settings.out, 'finetune') });
+  const lmWeight = Number(parsed['finetune-lm-weight'] ?? 0);
+  if (!(lmWeight >= 0)) throw new UsageError(`compare: --finetune-lm-weight must be a number ≥ 0, got ${String(parsed['finetune-lm-weight'])}`);
   const calibrationBatches = Number(parsed['calibration-batches'] ?? 8);
   if (!Number.isInteger(calibrationBatches) || calibrationBatches < 1) throw new UsageError(`compare: --calibration-batches must be an integer ≥ 1, got ${calibrationBatches}`);
   return {
@@ -74,16 +78,29 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
     corruption: parseCorruption(typeof corrupt === 'string' ? corrupt : 'substitution:3', 'text'),
     messageCorruption: parseCorruption(typeof corrupt === 'string' ? corrupt : 'substitution:3', 'text'),
     calibrationBatches,
+    ...(lmWeight > 0 ? { finetuneLmWeight: lmWeight } : {}),
     cells: planCells({ rows, corpora, seeds: seedList, swaps: swapList, finetune: finetuneSteps > 0 }),
   };
 }
 
-/** Starts a study folder, or checks that an existing one holds the same plan (then it resumes). */
-async function openStudy(dir: string, plan: StudyPlan, overwrite: boolean): Promise<void> {
+/**
+ * Starts a study folder, or checks that an existing one holds the same plan (then it resumes).
+ * With `update`, a folder of another plan takes this one: the results of cells whose inputs
+ * changed are removed (cell result and run folder), the others kept.
+ */
+async function openStudy(dir: string, plan: StudyPlan, overwrite: boolean, update: boolean): Promise<void> {
   const file = join(dir, 'study.json');
   if (existsSync(file) && !overwrite) {
-    const saved = JSON.stringify(JSON.parse(readFileSync(file, 'utf8')));
-    if (saved !== JSON.stringify(plan)) throw new UsageError(`compare: ${dir} holds another study (its study.json differs from these flags); use another --out, the same flags to resume, or --overwrite`);
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as StudyPlan;
+    if (JSON.stringify(previous) === JSON.stringify(plan)) return;
+    if (!update) throw new UsageError(`compare: ${dir} holds another study (its study.json differs from these flags); use another --out, the same flags to resume, --update to keep the cells these flags leave unchanged, or --overwrite`);
+    const stale = staleCells(previous, plan);
+    for (const id of stale) {
+      await rm(cellResultPath(dir, id), { force: true });
+      await rm(runFolder(dir, id), { recursive: true, force: true });
+    }
+    console.log(`compare: updating ${dir}: ${plan.cells.length - stale.length} of ${plan.cells.length} cells carry over; redoing ${stale.length ? stale.join(', ') : 'none'}`);
+    await writeJson(file, plan);
     return;
   }
   // a new plan starts over: no cell result or run folder of another plan may leak into it
@@ -176,7 +193,7 @@ export async function compare(argv: readonly string[]): Promise<void> {
     return;
   }
   const plan = studyPlan(parsed);
-  await openStudy(out, plan, parsed.overwrite === true);
+  await openStudy(out, plan, parsed.overwrite === true, parsed.update === true);
   if (jobs === 1) await useBackend(plan.settings.backend);
   await runStudy(out, plan, jobs);
   const markdown = await writeStudyReport(out);
