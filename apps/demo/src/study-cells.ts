@@ -16,7 +16,7 @@ import { runPretrain } from './commands/pretrain.js';
 import { loadModel, writeJson } from './run.js';
 import { validateSettings, type DatasetName, type RunSettings } from './settings.js';
 import { classificationScores, corpusTokens, evaluateClassifier, evaluateLanguageModel, tokenizer } from './tasks.js';
-import { parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
+import { finetuneOptions, parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
 
 /** A cell id as a file name (the swap rows' ids hold no path separators, but a user's router name may). */
 function fileName(id: string): string {
@@ -110,7 +110,7 @@ export async function runCell(dir: string, plan: StudyPlan, cell: Cell, log: (li
     result = done({ clean: score.clean, corrupted: score.corrupted, loadCv: score.routing.loadCv, expertRunsPerToken: runs, parameters: lm.parameterCount(), activeParameters: activeParameters(lm, runs) });
   } else if (cell.kind === 'finetune') {
     const settings = await resumeOrStart({ ...plan.finetune, seed: cell.seed, out: runFolder(dir, cell.id), progress: false });
-    const tuned = await runFinetune(runFolder(dir, cell.source), settings, log, { lmWeight: plan.finetuneLmWeight ?? 0 });
+    const tuned = await runFinetune(runFolder(dir, cell.source), settings, log, finetuneOptions(plan));
     const { model } = await loadModel(settings.out);
     const corrupted = await evaluateClassifier(model as SequenceClassifier, 'test', settings, 0, (ids, i) => tokenizer.encode(corruptString(tokenizer.decode(ids), plan.messageCorruption, i)));
     result = done({ accuracy: tuned.test.accuracy, f1: tuned.test.f1, corruptedAccuracy: corrupted.accuracy, corruptedF1: corrupted.f1 });

@@ -34,8 +34,8 @@ export interface StudyPlan {
   settings: RunSettings;
   /** Fine-tuning settings (steps 0: no fine-tuning). */
   finetune: RunSettings;
-  /** Weight of fine-tuning's auxiliary next-character loss (0 or absent: off). */
-  finetuneLmWeight?: number;
+  /** Fine-tuning's regularisers: the auxiliary next-character loss's weight, and dropout (absent: 0). */
+  finetuneOptions?: { lmWeight?: number; dropout?: number };
   corruption: Corruption;
   /** Corruption of the fine-tuning test messages. */
   messageCorruption: Corruption;
@@ -113,10 +113,15 @@ export function cellInputs(plan: StudyPlan, cell: Cell): unknown {
     case 'swap':
       return { cell, settings: plan.settings, corruption: plan.corruption, calibrationBatches: plan.calibrationBatches, source: source(cell.source) };
     case 'finetune':
-      return { cell, finetune: plan.finetune, lmWeight: plan.finetuneLmWeight ?? 0, messageCorruption: plan.messageCorruption, source: source(cell.source) };
+      return { cell, finetune: plan.finetune, options: finetuneOptions(plan), messageCorruption: plan.messageCorruption, source: source(cell.source) };
     case 'baseline':
       return { cell, chars: cell.whole ? 'whole' : plan.finetune.context, messageCorruption: plan.messageCorruption };
   }
+}
+
+/** Fine-tuning's options with their defaults filled in (a plan written before they existed has none). */
+export function finetuneOptions(plan: StudyPlan): { lmWeight: number; dropout: number } {
+  return { lmWeight: plan.finetuneOptions?.lmWeight ?? 0, dropout: plan.finetuneOptions?.dropout ?? 0 };
 }
 
 /** The cells of `plan` whose results from `previous` do not carry over: new cells, or cells whose inputs changed. */
@@ -330,12 +335,19 @@ export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellRe
   return tables;
 }
 
+/** Fine-tuning's regularisers, as a clause of the study note ('' when none). */
+function regularisers(plan: StudyPlan): string {
+  const { lmWeight, dropout } = finetuneOptions(plan);
+  const parts = [dropout > 0 ? `dropout ${dropout}` : '', lmWeight > 0 ? `the next-character loss beside the label's (weight ${lmWeight})` : ''].filter(Boolean);
+  return parts.length ? `, with ${parts.join(' and ')}` : '';
+}
+
 /** How the study was run, in a sentence under the tables. */
 export function studyNote(plan: StudyPlan): string {
   const s = plan.settings;
   const f = plan.finetune;
   const seedList = [...new Set(plan.cells.flatMap((c) => ('seed' in c ? [c.seed] : [])))].join(', ');
-  const tuning = plan.cells.some((c) => c.kind === 'finetune') ? ` Fine-tuning: ${f.steps} steps of ${f.batch} messages, each read whole up to ${f.context} characters in chunks of ${s.context}${plan.finetuneLmWeight ? `, with the next-character loss beside the label's (weight ${plan.finetuneLmWeight})` : ''}.` : '';
+  const tuning = plan.cells.some((c) => c.kind === 'finetune') ? ` Fine-tuning: ${f.steps} steps of ${f.batch} messages, each read whole up to ${f.context} characters in chunks of ${s.context}${regularisers(plan)}.` : '';
   return `Budget per cell: ${s.steps} steps of ${s.batch}×${s.context} characters, ${s.layers} layers, width ${s.modelDim}, ${s.experts} experts of width ${s.ffDim} (dense row: one FFN of width k·${s.ffDim}, the active parameters of top-${s.topK}); seeds ${seedList}; validation: the first ${s.evalSize || 'all'} characters of the validation split; corrupted inputs: ${plan.corruption.kind}:${plan.corruption.severity}, scored against the clean text. Training-free swaps are calibrated on ${plan.calibrationBatches} training batches.${tuning} tokens/s come from a shared 2-core machine: compare them as ratios within one study.`;
 }
 

@@ -1,6 +1,6 @@
 // The router study (compare): its plan, its statistics, a tiny study run end to end in one
 // process and resumed, and the same cells run as separate processes with --jobs.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,8 +10,17 @@ import { corruptAligned } from '../src/corruption.js';
 import { tokenizer } from '../src/tasks.js';
 
 const root = resolve(__dirname, '../../..');
-function demo(...args: string[]) {
-  return spawnSync(process.execPath, ['--conditions=@smoe/source', '--import', 'tsx', join(root, 'apps/demo/src/cli.ts'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, SMOE_BACKEND: 'cpu' } });
+/** Runs the CLI in a child process, without blocking this worker (its runner keeps talking to it meanwhile). */
+function demo(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--conditions=@smoe/source', '--import', 'tsx', join(root, 'apps/demo/src/cli.ts'), ...args], { cwd: root, env: { ...process.env, SMOE_BACKEND: 'cpu' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
 }
 
 // Two routers, one corpus, two seeds, the swap and fine-tuning, each cell a few steps.
@@ -37,7 +46,9 @@ describe('the study plan and its statistics', () => {
     expect(staleCells(plan, plan)).toEqual([]);
     // a longer fine-tuning, or its auxiliary loss, redoes the fine-tuning only
     expect(staleCells(plan, { ...plan, finetune: { ...plan.finetune, steps: 900 } })).toEqual(ids('finetune'));
-    expect(staleCells(plan, { ...plan, finetuneLmWeight: 0.5 })).toEqual(ids('finetune'));
+    expect(staleCells(plan, { ...plan, finetuneOptions: { lmWeight: 0.5 } })).toEqual(ids('finetune'));
+    expect(staleCells(plan, { ...plan, finetuneOptions: { dropout: 0.1 } })).toEqual(ids('finetune'));
+    expect(staleCells(plan, { ...plan, finetuneOptions: { dropout: 0 } })).toEqual([]); // the default, spelt out
     // more characters per message: fine-tuning and the baseline on those characters, not the whole-message one
     expect(staleCells(plan, { ...plan, finetune: { ...plan.finetune, context: 512 } })).toEqual(['baseline.naiveBayes', ...ids('finetune')]);
     // another pre-training budget: everything trained from it, not the baselines
@@ -105,9 +116,9 @@ describe('the study plan and its statistics', () => {
 });
 
 describe('pnpm demo compare', () => {
-  it('runs a tiny study, writes per-seed cells, mean ± std tables and HTML, and resumes without redoing a cell', () => {
+  it('runs a tiny study, writes per-seed cells, mean ± std tables and HTML, and resumes without redoing a cell', async () => {
     const out = mkdtempSync(join(tmpdir(), 'smoe-study-'));
-    const first = demo('compare', '--out', out, ...tiny);
+    const first = await demo('compare', '--out', out, ...tiny);
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.status).toBe(0);
     const plan = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as StudyPlan;
@@ -122,37 +133,37 @@ describe('pnpm demo compare', () => {
     expect(cell.corrupted).toBeGreaterThan(cell.clean! - 1);
     expect(cell.expertRunsPerToken).toBe(2);
     const stamp = statSync(join(out, 'cells', files[0])).mtimeMs;
-    const again = demo('compare', '--out', out, ...tiny);
+    const again = await demo('compare', '--out', out, ...tiny);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`resuming ${out}: ${plan.cells.length} of ${plan.cells.length} cells done`);
     expect(statSync(join(out, 'cells', files[0])).mtimeMs).toBe(stamp);
-    const other = demo('compare', '--out', out, ...tiny, '--seeds', '1');
+    const other = await demo('compare', '--out', out, ...tiny, '--seeds', '1');
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/holds another study.*--update/);
     // --update with a longer fine-tuning and its next-character loss: only the fine-tuning cells run again
     const finetuned = plan.cells.filter((c) => c.kind === 'finetune').map((c) => c.id);
     const pretrained = join(out, 'cells', 'pretrain.moby-dick.dense.seed-1.json');
     const pretrainStamp = statSync(pretrained).mtimeMs;
-    const updated = demo('compare', '--out', out, '--update', ...tiny, '--finetune-steps', '3', '--finetune-lm-weight', '0.5');
+    const updated = await demo('compare', '--out', out, '--update', ...tiny, '--finetune-steps', '3', '--finetune-lm-weight', '0.5', '--finetune-dropout', '0.1');
     expect(updated.stderr).not.toMatch(/error/i);
     expect(updated.status).toBe(0);
     expect(updated.stdout).toContain(`${plan.cells.length - finetuned.length} of ${plan.cells.length} cells carry over; redoing ${finetuned.join(', ')}`);
     expect(statSync(pretrained).mtimeMs).toBe(pretrainStamp);
     const summary = JSON.parse(readFileSync(join(out, 'runs', finetuned[0], 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ lmWeight: 0.5, settings: { steps: 3 } });
-    expect(readFileSync(join(out, 'study.md'), 'utf8')).toContain('with the next-character loss beside the label');
+    expect(summary).toMatchObject({ lmWeight: 0.5, dropout: 0.1, settings: { steps: 3 } });
+    expect(readFileSync(join(out, 'study.md'), 'utf8')).toContain("with dropout 0.1 and the next-character loss beside the label's (weight 0.5)");
   }, 600_000);
 
-  it('--jobs 2 runs the cells as separate processes with the same results', () => {
+  it('--jobs 2 runs the cells as separate processes with the same results', async () => {
     const out = mkdtempSync(join(tmpdir(), 'smoe-study-jobs-'));
     const args = ['--routers', 'tokenChoice', '--seeds', '1', '--datasets', 'moby-dick', '--swaps', 'none', '--finetune-steps', '0', ...tiny.slice(8)];
-    const r = demo('compare', '--out', out, '--jobs', '2', ...args);
+    const r = await demo('compare', '--out', out, '--jobs', '2', ...args);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(existsSync(join(out, 'cells', 'pretrain.moby-dick.tokenChoice.seed-1.json'))).toBe(true);
     expect(r.stdout).toContain('[pretrain.moby-dick.tokenChoice.seed-1] pretrain: moby-dick');
     // --overwrite starts over: the earlier plan's cells are not taken as done
-    const fresh = demo('compare', '--out', out, '--overwrite', ...args);
+    const fresh = await demo('compare', '--out', out, '--overwrite', ...args);
     expect(fresh.status).toBe(0);
     expect(fresh.stdout).not.toContain('resuming');
     expect(fresh.stdout).toContain('pretrain: moby-dick');

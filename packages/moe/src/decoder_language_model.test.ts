@@ -104,6 +104,8 @@ describeEachBackend('DecoderLanguageModel', () => {
     const lm = new DecoderLanguageModel(config);
     const classifier = await SequenceClassifier.fromPretrained(lm, { classes: 2, seed: 4 });
     expect(classifier.body).toBeInstanceOf(DecoderLanguageModel);
+    // this layout has no dropout to set: asking for some says so
+    await expect(SequenceClassifier.fromPretrained(lm, { classes: 2, bodyDropout: 0.1 })).rejects.toThrow(/bodyDropout = 0.1 is invalid.*no dropout/);
     expect((createModel(JSON.parse(JSON.stringify(classifier.config))) as SequenceClassifier).config).toEqual(classifier.config);
     classifier.eval();
     const inputs = ids(2, 6, 8);

@@ -157,6 +157,19 @@ describeEachBackend('LanguageModel', () => {
     expect((createModel(json) as SequenceClassifier).config).toEqual(classifier.config);
   });
 
+  it('fromPretrained with bodyDropout: dropout in the body while training, none in evaluation', async () => {
+    const lm = new LanguageModel({ ...base, moe: { experts: 4 } });
+    const plain = await SequenceClassifier.fromPretrained(lm, { classes: 2, seed: 4 });
+    const dropped = await SequenceClassifier.fromPretrained(lm, { classes: 2, seed: 4, bodyDropout: 0.5 });
+    expect([plain.body.config.dropout, dropped.body.config.dropout, lm.config.dropout]).toEqual([0, 0.5, 0]);
+    const ids = Int32Array.from({ length: 12 }, (_, i) => (i * 5 + 1) % 12);
+    const logits = async (m: SequenceClassifier) => (await m.forward(ids, [2, 6])).data();
+    for (const m of [plain, dropped]) m.eval();
+    expect(maxAbsDiff(await logits(plain), await logits(dropped))).toBe(0);
+    dropped.train();
+    expect(maxAbsDiff(await logits(plain), await logits(dropped))).toBeGreaterThan(1e-4);
+  });
+
   it('reads sequences longer than the context whole, in chunks: the pooled mean runs over every real token of every chunk', async () => {
     const classifier = new SequenceClassifier({ body: { ...base, moe: { experts: 4 } }, classes: 2, pool: 'mean', seed: 1 });
     classifier.eval();

@@ -126,9 +126,18 @@ export class SequenceClassifier extends MoEModel {
     return new SequenceClassifier(config);
   }
 
-  /** A classifier over a copy of a pre-trained LM (its config and weights). */
-  static async fromPretrained(lm: LanguageModelBase, options: Omit<SequenceClassifierConfig, 'body' | 'model'>): Promise<SequenceClassifier> {
-    const model = new SequenceClassifier({ ...options, body: JSON.parse(JSON.stringify(lm.config)) as LanguageModelConfig | DecoderLanguageModelConfig });
+  /**
+   * A classifier over a copy of a pre-trained LM (its config and weights); `bodyDropout`, when
+   * given, replaces the body's residual and embedding dropout (fine-tuning often adds some; the
+   * GPT-2 style body has it, the Transformers layout has none and refuses one above 0).
+   */
+  static async fromPretrained(lm: LanguageModelBase, options: Omit<SequenceClassifierConfig, 'body' | 'model'> & { bodyDropout?: number }): Promise<SequenceClassifier> {
+    const { bodyDropout, ...config } = options;
+    const body = JSON.parse(JSON.stringify(lm.config)) as LanguageModelConfig | DecoderLanguageModelConfig;
+    if (bodyDropout !== undefined && body.model === 'decoderLanguageModel') {
+      if (bodyDropout > 0) invalid('SequenceClassifier.fromPretrained', 'bodyDropout', bodyDropout, '0: the Transformers-layout body (decoderLanguageModel) has no dropout');
+    } else if (bodyDropout !== undefined) (body as LanguageModelConfig).dropout = bodyDropout;
+    const model = new SequenceClassifier({ ...config, body });
     model.body.loadStateDict(lm.stateDict());
     model.body.loadBuffers(await lm.buffers());
     return model;

@@ -32,6 +32,7 @@ const flags: FlagSpecs = {
   'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 300)' },
   'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read, in chunks of the pre-trained context (default 256)' },
   'finetune-lm-weight': { type: 'number', help: "weight of fine-tuning's auxiliary next-character loss on the messages' own text (default 0: off)" },
+  'finetune-dropout': { type: 'number', help: "dropout while fine-tuning: residual and embedding dropout in the body and on the pooled vector (default 0)" },
   'calibration-batches': { type: 'number', help: 'training batches that calibrate a swapped rule\'s causal thresholds (default 8)' },
   jobs: { type: 'number', help: 'cells run at once, each in its own process (default 1)' },
   update: { type: 'boolean', help: 'run a changed plan in an existing study folder: keep the cells whose own inputs are unchanged (a new fine-tuning budget keeps every pre-training), redo the others' },
@@ -70,6 +71,8 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
   const finetune = buildSettings({}, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 256), backend: settings.backend, out: join(settings.out, 'finetune') });
   const lmWeight = Number(parsed['finetune-lm-weight'] ?? 0);
   if (!(lmWeight >= 0)) throw new UsageError(`compare: --finetune-lm-weight must be a number ≥ 0, got ${String(parsed['finetune-lm-weight'])}`);
+  const dropout = Number(parsed['finetune-dropout'] ?? 0);
+  if (!(dropout >= 0 && dropout < 1)) throw new UsageError(`compare: --finetune-dropout must be a number in [0, 1), got ${String(parsed['finetune-dropout'])}`);
   const calibrationBatches = Number(parsed['calibration-batches'] ?? 8);
   if (!Number.isInteger(calibrationBatches) || calibrationBatches < 1) throw new UsageError(`compare: --calibration-batches must be an integer ≥ 1, got ${calibrationBatches}`);
   return {
@@ -78,7 +81,7 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
     corruption: parseCorruption(typeof corrupt === 'string' ? corrupt : 'substitution:3', 'text'),
     messageCorruption: parseCorruption(typeof corrupt === 'string' ? corrupt : 'substitution:3', 'text'),
     calibrationBatches,
-    ...(lmWeight > 0 ? { finetuneLmWeight: lmWeight } : {}),
+    ...(lmWeight > 0 || dropout > 0 ? { finetuneOptions: { ...(lmWeight > 0 ? { lmWeight } : {}), ...(dropout > 0 ? { dropout } : {}) } } : {}),
     cells: planCells({ rows, corpora, seeds: seedList, swaps: swapList, finetune: finetuneSteps > 0 }),
   };
 }

@@ -21,6 +21,7 @@ import { evaluateClassifier, evaluateVision, spamBatches, visionBatches } from '
 const flags: FlagSpecs = {
   from: { type: 'string', help: 'pre-trained checkpoint file or run folder (required)' },
   pool: { type: 'string', help: "how a message's hidden states become one vector for the class head: mean, max (feature by feature) or last (default mean)", choices: poolings },
+  dropout: { type: 'number', help: 'dropout while fine-tuning a language model: residual and embedding dropout in the body and on the pooled vector (default 0)' },
   'lm-weight': { type: 'number', help: "weight of an auxiliary next-character loss on the messages' own text while fine-tuning a language model (GPT-1's λ, 0.5 there; default 0: off)" },
   ...trainingFlags,
 };
@@ -44,6 +45,8 @@ export interface FinetuneResult {
   pool?: Pooling;
   /** Weight of the auxiliary next-character loss (language models). */
   lmWeight?: number;
+  /** Dropout while fine-tuning (language models). */
+  dropout?: number;
   test: Record<string, number>;
   seconds: number;
   tokensPerSecond?: number;
@@ -55,6 +58,8 @@ export interface FinetuneOptions {
   pool?: Pooling;
   /** Weight of the auxiliary next-character loss (SequenceClassifier's lmWeight). Default 0. */
   lmWeight?: number;
+  /** Dropout in the body (residual, embedding) and on the pooled vector. Default 0. */
+  dropout?: number;
 }
 
 /** Runs fine-tuning from `from` with `settings`. */
@@ -69,13 +74,13 @@ export async function runFinetune(from: string, requested: RunSettings, log: (li
   const { schedule, settings } = learningRateSchedule(requested, log);
   const out = await claimRunFolder(settings, log);
   try {
-    return await finetuneIn(out, pretrained, path, backend, settings, schedule, log, { pool: options.pool ?? 'mean', lmWeight: options.lmWeight ?? 0 });
+    return await finetuneIn(out, pretrained, path, backend, settings, schedule, log, { pool: options.pool ?? 'mean', lmWeight: options.lmWeight ?? 0, dropout: options.dropout ?? 0 });
   } finally {
     await out.close();
   }
 }
 
-async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeof loadModel>>['model'], path: string, backend: string, settings: RunSettings, schedule: Schedule, log: (line: string) => void, { pool, lmWeight }: Required<FinetuneOptions>): Promise<FinetuneResult> {
+async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeof loadModel>>['model'], path: string, backend: string, settings: RunSettings, schedule: Schedule, log: (line: string) => void, { pool, lmWeight, dropout }: Required<FinetuneOptions>): Promise<FinetuneResult> {
   const optimizer = new AdamW({ lr: settings.lr, weightDecay: settings.weightDecay });
   const common = { optimizer, schedule, steps: settings.steps, clipNorm: settings.clipNorm > 0 ? settings.clipNorm : undefined, evalEvery: settings.evalEvery, checkpointEvery: settings.checkpointEvery, out, overwrite: settings.overwrite, resume: settings.resume, seed: settings.seed, progress: progressOption(settings.progress) };
   const started = performance.now();
@@ -83,12 +88,12 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
   let regime: string | undefined;
   if (pretrained instanceof LanguageModelBase) {
     // Messages are read up to settings.context characters, in chunks of the pre-trained context.
-    const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool, lmWeight, seed: settings.seed });
+    const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool, lmWeight, dropout, bodyDropout: dropout, seed: settings.seed });
     if (pretrained instanceof LanguageModel && pretrained.config.moe?.vq) {
       model.setRegime('discrete');
       regime = 'discrete';
     }
-    log(`finetune: ${path} → SpamAssassin, ${model.parameterCount()} parameters, ${pool} pooling${lmWeight > 0 ? `, next-character loss × ${lmWeight}` : ''}, backend ${backend}${regime ? ', VQMoE discrete regime' : ''}`);
+    log(`finetune: ${path} → SpamAssassin, ${model.parameterCount()} parameters, ${pool} pooling${lmWeight > 0 ? `, next-character loss × ${lmWeight}` : ''}${dropout > 0 ? `, dropout ${dropout}` : ''}, backend ${backend}${regime ? ', VQMoE discrete regime' : ''}`);
     const evaluate = async (m: SequenceClassifier) => evaluateClassifier(m, 'validation', settings, settings.evalSize).then(({ accuracy, f1 }) => ({ accuracy, f1 }));
     await train(model, spamBatches('train', settings, true), { ...common, evaluate, tokensPerBatch: () => settings.batch * settings.context });
     test = await evaluateClassifier(model, 'test', settings);
@@ -117,7 +122,7 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
     throw new UsageError(`finetune: ${path} holds a ${pretrained.constructor.name}; fine-tune a pre-trained language model or ViT`);
   }
   const metrics = summariseMetrics(settings.out);
-  const result: FinetuneResult = { command: 'finetune', from: path, settings, backend, regime, ...(pretrained instanceof LanguageModelBase ? { pool, lmWeight } : {}), test, seconds: (performance.now() - started) / 1000, tokensPerSecond: metrics.tokensPerSecond };
+  const result: FinetuneResult = { command: 'finetune', from: path, settings, backend, regime, ...(pretrained instanceof LanguageModelBase ? { pool, lmWeight, dropout } : {}), test, seconds: (performance.now() - started) / 1000, tokensPerSecond: metrics.tokensPerSecond };
   await writeJson(join(settings.out, 'summary.json'), result);
   return result;
 }
@@ -130,8 +135,8 @@ export async function finetune(argv: readonly string[]): Promise<void> {
     return;
   }
   if (typeof parsed.from !== 'string') throw new UsageError("finetune: --from <checkpoint or run folder> is required (e.g. --from runs/pretrain)");
-  const { from, pool, 'lm-weight': lmWeight, ...rest } = parsed;
-  const r = await runFinetune(from, buildSettings(rest, finetuneDefaults), undefined, { pool: pool as Pooling | undefined, lmWeight: lmWeight as number | undefined });
+  const { from, pool, 'lm-weight': lmWeight, dropout, ...rest } = parsed;
+  const r = await runFinetune(from, buildSettings(rest, finetuneDefaults), undefined, { pool: pool as Pooling | undefined, lmWeight: lmWeight as number | undefined, dropout: dropout as number | undefined });
   console.log(`\ndone in ${fmt(r.seconds, 1)} s: test accuracy ${fmt(r.test.accuracy * 100, 2)} %${r.test.f1 !== undefined ? `, F1 (spam) ${fmt(r.test.f1)}` : ''} on ${r.test.examples} examples`);
   console.log(`run folder: ${r.settings.out}`);
 }
