@@ -430,6 +430,11 @@ export interface IPipelineSettings {
    * call. Default false (arguments are sampled at the call).
    */
   immutableArguments?: boolean;
+  /**
+   * The fused webasm executor returns each step result as a function that copies it out of
+   * wasm memory when called, valid until the pipeline runs again (other executors: plain values).
+   */
+  lazyResults?: boolean;
   /** trace-time facts; change via setConstants, which re-traces on the next call */
   constants?: IConstants;
 }

@@ -324,6 +324,11 @@ class Pipeline {
     // call is queued or running, so arguments are read where they are, not
     // copied at the call (a copy of every argument per call otherwise)
     this.immutableArguments = settings.immutableArguments === true;
+    // lazyResults: the fused webasm executor hands each step result back as
+    // a function that copies it out of wasm memory when called -- valid until
+    // the plan runs again -- so a caller that keeps many outputs but reads
+    // few copies only those (other executors return plain values as always)
+    this.lazyResults = settings.lazyResults === true;
     // calls queued or executing on the tail; zero means the plan's upload
     // textures are quiescent and an eager synchronous upload is safe
     this._inFlight = 0;

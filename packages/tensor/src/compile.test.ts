@@ -187,6 +187,51 @@ describeEachBackend('compile with hostReads: split', (backend) => {
   });
 });
 
+describeEachBackend('compile with hostReads: split, what parts keep', (backend) => {
+  it('two alike parts (one plan run twice in a step) give the eager results; on webasm, part outputs nobody read are not kept', async () => {
+    const make = () => {
+      const rng = new Rng(5);
+      const w = randn([WIDTH, WIDTH], 0.2, { rng, requiresGrad: true });
+      const kept: Tensor[] = [];
+      const step = async (x: Tensor) => {
+        w.grad = null;
+        kept.length = 0;
+        let h = x;
+        // two identical layers, each ending in a host read: both parts record the same kernels
+        for (let layer = 0; layer < 2; layer++) {
+          const pre = matmul(h, w);
+          kept.push(pre.tanh()); // computed in the part, read by nobody
+          h = pre.relu();
+          await h.sum().item();
+        }
+        const loss = h.square().mean();
+        loss.backward();
+        noGrad(() => w.assign(w.sub(w.grad!.mul(0.1))));
+        return { loss, first: h };
+      };
+      return { w, step, kept };
+    };
+    const eager = make();
+    const compiled = make();
+    const step = compile(compiled.step, { state: () => [compiled.w], hostReads: 'split' });
+    for (let s = 0; s < 2; s++) {
+      const x = randn([16, WIDTH], 1, { rng: new Rng(30 + s) });
+      const want = await eager.step(x);
+      const got = await step.run(x);
+      expect(step.parts).toBe(3);
+      expect(maxAbsDiff(await got.loss.data(), await want.loss.data())).toBeLessThan(tolerance(backend));
+      expect(maxAbsDiff(await got.first.data(), await want.first.data())).toBeLessThan(tolerance(backend));
+      expect(maxAbsDiff(await compiled.w.data(), await eager.w.data())).toBeLessThan(tolerance(backend));
+      // the first part's outputs were read out before its plan ran again for the second: its values, not the second's
+      expect(maxAbsDiff(await compiled.kept[0].data(), await eager.kept[0].data())).toBeLessThan(tolerance(backend));
+      if (backend === 'webasm') {
+        // webasm reads a part's outputs out lazily: what nobody asked for is gone once the step ends
+        await expect(compiled.kept[1].data()).rejects.toThrow(/did not keep it/);
+      }
+    }
+  });
+});
+
 describe('compile outside a backend suite', () => {
   it('measures each backend eagerly and compiled for the automatic choice, fastest first', async () => {
     const timings = await measureBackends(['cpu']);

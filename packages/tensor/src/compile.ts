@@ -26,8 +26,10 @@
  * bookkeeping on routing indices) throws `NotCompilableError` naming the op; run it eagerly —
  * or compile it with `hostReads: 'split'`: each host read then runs the part recorded so far
  * as one plan (keeping its values) and recording goes on, so a step with host decisions runs as
- * a few fused parts (`parts`) with exactly the eager results. Tensors computed in the last part
- * and neither returned nor listed in `state` are not kept: reading them afterwards throws.
+ * a few fused parts (`parts`) with exactly the eager results. A part's outputs stay in its
+ * plan's memory and are copied out only where a later part or a host read needs them. Tensors
+ * computed inside the step and neither returned, listed in `state`, nor read while it ran are
+ * not kept: reading them afterwards throws.
  */
 import { flatten, getBackend, type Backend, type CompiledKernel, type KernelShortcut } from './backend.js';
 import { settleStorage, Tensor } from './tensor.js';
@@ -58,12 +60,17 @@ export interface CompileOptions {
   maxPlans?: number;
 }
 
+/** An output of a plan run: its values, or a function that reads them out of the plan's memory (valid until the plan runs again). */
+type PlanResult = Float32Array | (() => Float32Array);
+
 /** A compiled plan: runs on the recorded inputs and returns the values of the output steps. */
 interface Plan {
   executorKind: ExecutorKind;
   fallbackReason: string | null;
-  execute(inputs: Float32Array[]): Promise<Float32Array[]>;
+  execute(inputs: Float32Array[]): Promise<PlanResult[]>;
   destroy(): void;
+  /** Placeholders whose values are still in this plan's memory, unread (split-off parts). */
+  unread: TracedValues[];
 }
 
 /**
@@ -88,6 +95,8 @@ export class CompiledStep<Args extends unknown[], Out> {
   compilations = 0;
   /** Number of plans the last run executed: 1 unless host reads split it. */
   parts = 0;
+  /** The plans the current run executed, whose unread outputs the run drops when it ends. */
+  private ran = new Set<Plan>();
 
   constructor(
     private readonly step: (...args: Args) => Out | Promise<Out>,
@@ -127,30 +136,41 @@ export class CompiledStep<Args extends unknown[], Out> {
       recording = new Recording();
       recording.split = split;
       close = openRecording(recording);
-      const done = pending.then(() => this.execute(part, part.placeholders.map((_, step) => step)));
-      for (const placeholder of part.placeholders) placeholder.materialized = done.then(() => placeholder.values!);
+      // every output of a split-off part is kept (later parts may read any of them), but read out
+      // of the plan's memory only when asked for
+      const done = pending.then(() => this.execute(part, part.placeholders.map((_, step) => step), true));
+      for (const placeholder of part.placeholders) placeholder.part = done;
       pending = done;
       return done;
     };
     if (this.options.hostReads === 'split') recording.split = split;
     let out: Out;
     try {
-      out = await this.step(...args);
-    } catch (error) {
-      // a step that cannot be recorded leaves the state tensors it found as it found them
-      before.forEach((t, i) => settle(t, saved[i] as HostValues));
-      throw error;
+      try {
+        out = await this.step(...args);
+      } catch (error) {
+        // a step that cannot be recorded leaves the state tensors it found as it found them
+        before.forEach((t, i) => settle(t, saved[i] as HostValues));
+        throw error;
+      } finally {
+        close();
+      }
+      await pending;
+      const kept = [...outputTensors(out), ...state()].map((t) => t.values).filter((v): v is TracedValues => v instanceof TracedValues && v.recording === recording);
+      await this.execute(recording, [...new Set(kept.map((v) => v.step))], false);
     } finally {
-      close();
+      // what nobody read of the split-off parts is dropped: their plans may run again
+      for (const plan of this.ran) dropUnread(plan);
+      this.ran.clear();
     }
-    await pending;
-    const kept = [...outputTensors(out), ...state()].map((t) => t.values).filter((v): v is TracedValues => v instanceof TracedValues && v.recording === recording);
-    await this.execute(recording, [...new Set(kept.map((v) => v.step))]);
     return out;
   }
 
-  /** Runs one recording's plan (compiled on first sight of its kernel sequence), keeping `outputs`. */
-  private async execute(recording: Recording, outputs: number[]): Promise<void> {
+  /**
+   * Runs one recording's plan (compiled on first sight of its kernel sequence), keeping
+   * `outputs`: read out now, or (`lazy`) left in the plan's memory until asked for.
+   */
+  private async execute(recording: Recording, outputs: number[], lazy: boolean): Promise<void> {
     if (outputs.length === 0) return;
     const backend = getBackend();
     const key = `${backend.name}:${backend.async}|${recording.signature()}|out ${outputs.join(',')}`;
@@ -162,15 +182,28 @@ export class CompiledStep<Args extends unknown[], Out> {
       if (this.plans.size > this.maxPlans) {
         const [oldest, released] = this.plans.entries().next().value as [string, Plan];
         this.plans.delete(oldest);
+        for (const placeholder of released.unread) if (placeholder.reader) placeholder.take();
         released.destroy();
       }
     }
     const inputs = await Promise.all(recording.inputs);
     for (const { input, check } of recording.checks) check(inputs[input]);
+    // the same plan may run twice in one step (two parts alike): what the first run left unread is read now
+    for (const placeholder of plan.unread) if (placeholder.reader) placeholder.take();
+    plan.unread = [];
     const results = await plan.execute(inputs);
     this.last = plan;
     this.parts++;
-    outputs.forEach((step, i) => (recording.placeholders[step].values = results[i]));
+    this.ran.add(plan);
+    outputs.forEach((step, i) => {
+      const placeholder = recording.placeholders[step];
+      const result = results[i];
+      if (result instanceof Float32Array) placeholder.values = result;
+      else if (lazy) {
+        placeholder.reader = result;
+        plan.unread.push(placeholder);
+      } else placeholder.values = result();
+    });
   }
 
   /** Releases every compiled plan. */
@@ -178,6 +211,12 @@ export class CompiledStep<Args extends unknown[], Out> {
     for (const plan of this.plans.values()) plan.destroy();
     this.plans.clear();
   }
+}
+
+/** Forgets the outputs a plan's last run left unread: reading them now throws (they were not kept). */
+function dropUnread(plan: Plan): void {
+  for (const placeholder of plan.unread) placeholder.reader = undefined;
+  plan.unread = [];
 }
 
 function settle(t: Tensor, values: HostValues): void {
@@ -195,6 +234,7 @@ function outputTensors(out: unknown): Tensor[] {
 /** The recorded kernels one after another, outputs kept where later steps read them. */
 class GenericPlan implements Plan {
   readonly executorKind = 'generic' as const;
+  unread: TracedValues[] = [];
   constructor(
     private readonly steps: readonly RecordedStep[],
     private readonly outputSteps: readonly number[],
@@ -220,6 +260,7 @@ class GenericPlan implements Plan {
 class FusedPlan implements Plan {
   executorKind: ExecutorKind = 'generic';
   fallbackReason: string | null = null;
+  unread: TracedValues[] = [];
   private readonly pipeline: ReturnType<Backend['pipeline']>;
   private generic: GenericPlan | undefined;
   private ran = false;
@@ -241,10 +282,12 @@ class FusedPlan implements Plan {
     // gpu.js hands the trace one handle per declared parameter; tensor storage never changes,
     // so the inputs need no copy at the call
     Object.defineProperty(orchestrate, 'length', { value: inputCount });
-    this.pipeline = backend.pipeline(orchestrate as never, { flatIntermediates: true, immutableArguments: true, threads: backend.async });
+    // lazyResults: the fused webasm executor hands back readers, so a part's many outputs are
+    // copied out only where they are needed
+    this.pipeline = backend.pipeline(orchestrate as never, { flatIntermediates: true, immutableArguments: true, lazyResults: true, threads: backend.async });
   }
 
-  async execute(inputs: Float32Array[]): Promise<Float32Array[]> {
+  async execute(inputs: Float32Array[]): Promise<PlanResult[]> {
     if (this.generic) return this.generic.execute(inputs);
     let results: unknown[];
     try {
@@ -259,7 +302,7 @@ class FusedPlan implements Plan {
     this.ran = true;
     this.executorKind = this.pipeline.executorKind as ExecutorKind;
     this.fallbackReason = null;
-    return results.map(flatten);
+    return results.map((r) => (typeof r === 'function' ? () => flatten((r as () => unknown)()) : flatten(r)));
   }
 
   private runGeneric(inputs: Float32Array[], reason: string): Promise<Float32Array[]> {

@@ -122,7 +122,7 @@ export class Tensor {
     const storage = this.storage;
     if (storage instanceof TracedValues) {
       if (storage.values) return (this.storage = storage.values);
-      if (storage.materialized) return storage.materialized;
+      if (storage.part) return storage.materialized!;
     }
     return storage;
   }

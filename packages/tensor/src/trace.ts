@@ -23,10 +23,16 @@ export class NotCompilableError extends Error {
 
 /** Storage of a tensor a recorded step computes: a placeholder until the plan has run. */
 export class TracedValues {
-  /** The values, once the plan that computes them has run and kept them. */
+  /** The values, once the plan that computes them has run and they were read out. */
   values: Float32Array | undefined;
-  /** While a split-off part of the step runs (see `Recording.split`): its values, when it has. */
-  materialized: Promise<Float32Array> | undefined;
+  /** The run of the split-off part of the step that computes it (see `Recording.split`). */
+  part: Promise<void> | undefined;
+  /**
+   * Once that part ran: copies the values out of its plan. `compile` reads a part's outputs only
+   * when something asks for them — a later part, a host read — and drops the readers it did not
+   * need when the step ends, before the plan can run again.
+   */
+  reader: (() => Float32Array) | undefined;
 
   constructor(
     /** The op that computes it. */
@@ -38,6 +44,21 @@ export class TracedValues {
     /** Index of the step that computes it. */
     readonly step: number,
   ) {}
+
+  /** While or after a split-off part runs: its values, read out when the part is done. */
+  get materialized(): Promise<Float32Array> | undefined {
+    return this.part?.then(() => this.take());
+  }
+
+  /** The values of a part that ran: read out now if they were not yet (throws once the step dropped them). */
+  take(): Float32Array {
+    if (!this.values) {
+      if (!this.reader) throw staleError(this, `reading the result of '${this.op}'`);
+      this.values = this.reader();
+      this.reader = undefined;
+    }
+    return this.values;
+  }
 }
 
 /** Where one kernel argument comes from: a plan input, or an earlier step's output. */
@@ -74,7 +95,7 @@ export class Recording {
   readonly placeholders: TracedValues[] = [];
   /**
    * Set when host reads may split the step: runs what is recorded so far as one plan, keeping
-   * every output, and continues in a new recording. Absent: host reads throw NotCompilableError.
+   * every output (read out when asked for), and continues in a new recording. Absent: host reads throw NotCompilableError.
    */
   split: (() => Promise<void>) | undefined;
 
@@ -132,10 +153,10 @@ export function openRecording(recording: Recording): () => void {
  */
 export function readTraced(values: TracedValues, reader: string): Promise<Float32Array> {
   if (values.values) return Promise.resolve(values.values);
-  if (values.materialized) return values.materialized;
+  if (values.part) return values.materialized!;
   if (active !== values.recording) throw staleError(values, reader);
   if (!values.recording.split) throw new NotCompilableError(`${reader} on the result of '${values.op}'`);
-  return values.recording.split().then(() => values.values!);
+  return values.recording.split().then(() => values.take());
 }
 
 /** The error for reading a placeholder outside the step that computed it. */

@@ -568,6 +568,8 @@ class WebAssemblyPipelineExecutor {
       throw this._abortError;
     }
     this._checkArguments(args);
+    // a new run overwrites the plan's buffers: lazy results of the last one expire
+    this._runGeneration = (this._runGeneration || 0) + 1;
     const f32 = this.f32;
     for (const [index, region] of this._argArrayRegions) {
       const value = args[index];
@@ -751,7 +753,9 @@ class WebAssemblyPipelineExecutor {
     const values = new Array(this._resultReads.length);
     for (let i = 0; i < this._resultReads.length; i++) {
       const read = this._resultReads[i];
-      if (read.kind === 'step') {
+      if (read.kind === 'step' && this.pipeline.lazyResults) {
+        values[i] = this._lazyResult(read);
+      } else if (read.kind === 'step') {
         const data = f32.slice(read.base, read.base + read.count);
         // flatIntermediates hands results back flat too: no per-row arrays to build
         values[i] = this.pipeline.flatIntermediates ? data : read.kernel._shapeOutput(data, read.output, read.componentCount);
@@ -768,6 +772,23 @@ class WebAssemblyPipelineExecutor {
       shaped[results.entries[i].key] = values[i];
     }
     return shaped;
+  }
+
+  /**
+   * A step result as a function that copies it out when called (lazyResults):
+   * it reads the plan's buffer, so it throws once the plan has run again or
+   * been destroyed instead of returning another run's values.
+   */
+  _lazyResult(read) {
+    const generation = this._runGeneration;
+    const flat = this.pipeline.flatIntermediates;
+    return () => {
+      if (this.destroyed || this._runGeneration !== generation) {
+        throw new Error('pipeline: a lazy result was read after its plan ran again or was destroyed; read lazy results before the next call');
+      }
+      const data = this.f32.slice(read.base, read.base + read.count);
+      return flat ? data : read.kernel._shapeOutput(data, read.output, read.componentCount);
+    };
   }
 
   destroy() {
