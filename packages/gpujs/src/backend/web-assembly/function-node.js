@@ -74,6 +74,65 @@ const MATH_IMPORT_ARITY = {
   sign: 1,
 };
 
+// Math.exp in wasm itself, not through the JS import (a wasm→JS call per
+// element was a tenth of a training step): Cody–Waite reduction
+// x = n·ln2 + r, |r| ≤ ln2/2, Cephes' expf polynomial for e^r, and 2^n
+// built in the exponent bits as 2^h · 2^(n−h), so that results near
+// FLT_MAX and in the subnormal range round once, like fround(Math.exp(x)).
+// The argument is clamped to [−104, 89] first: beyond, e^x is 0 or Infinity
+// in f32 anyway, and NaN passes through min/max. Within 2 ulp of
+// fround(Math.exp(x)) (test/pipeline-native-exp.test.ts measures it).
+const EXP_CLAMP = [-104, 89];
+const EXP_LOG2E = 1.4426950408889634;
+const EXP_LN2_HI = 0.693359375;
+const EXP_LN2_LO = -2.12194440e-4;
+const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+
+// The opcodes of emitExp's two lowerings: one f32, or four lanes of an f32x4
+// (whose constants are splatted and whose integers are already the bits).
+const EXP_SCALAR = {
+  float: 'f32', int: 'i32',
+  floatConst: (em, v) => em.f32Const(v),
+  intConst: (em, v) => em.i32Const(v),
+  max: 'f32Max', min: 'f32Min', mul: 'f32Mul', add: 'f32Add', sub: 'f32Sub', nearest: 'f32Nearest',
+  toInt: 'i32TruncSatF32S', intAdd: 'i32Add', intSub: 'i32Sub', shl: 'i32Shl', shr: 'i32ShrS',
+  bitsToFloat: (em) => em.f32ReinterpretI32(),
+};
+const EXP_VECTOR = {
+  float: 'v128', int: 'v128',
+  floatConst: (em, v) => em.f32Const(v).f32x4Splat(),
+  intConst: (em, v) => em.i32Const(v).i32x4Splat(),
+  max: 'f32x4Max', min: 'f32x4Min', mul: 'f32x4Mul', add: 'f32x4Add', sub: 'f32x4Sub', nearest: 'f32x4Nearest',
+  toInt: 'i32x4TruncSatF32x4S', intAdd: 'i32x4Add', intSub: 'i32x4Sub', shl: 'i32x4Shl', shr: 'i32x4ShrS',
+  bitsToFloat: () => {},
+};
+
+/** e^x of the value on the stack (an f32, or an f32x4 lane by lane), left on the stack: no import. */
+function emitExp(em, ops) {
+  const x = em.addLocal(ops.float);
+  const n = em.addLocal(ops.float);
+  const r = em.addLocal(ops.float);
+  const k = em.addLocal(ops.int);
+  const h = em.addLocal(ops.int);
+  const op = (name) => em[ops[name]]();
+  ops.floatConst(em, EXP_CLAMP[0]); op('max');
+  ops.floatConst(em, EXP_CLAMP[1]); op('min'); em.localSet(x);
+  // n = nearest(x·log2 e), r = x − n·ln2 (in two parts)
+  em.localGet(x); ops.floatConst(em, EXP_LOG2E); op('mul'); op('nearest'); em.localSet(n);
+  em.localGet(x).localGet(n); ops.floatConst(em, EXP_LN2_HI); op('mul'); op('sub');
+  em.localGet(n); ops.floatConst(em, EXP_LN2_LO); op('mul'); op('sub'); em.localSet(r);
+  // e^r = poly(r)·r² + r + 1
+  ops.floatConst(em, EXP_POLY[0]);
+  for (let i = 1; i < EXP_POLY.length; i++) {
+    em.localGet(r); op('mul'); ops.floatConst(em, EXP_POLY[i]); op('add');
+  }
+  em.localGet(r).localGet(r); op('mul'); op('mul'); em.localGet(r); op('add'); ops.floatConst(em, 1); op('add');
+  // · 2^h · 2^(n−h), h = n >> 1: each factor a normal number, the product rounded once
+  em.localGet(n); op('toInt'); em.localTee(k).i32Const(1); op('shr'); em.localSet(h);
+  em.localGet(h); ops.intConst(em, 127); op('intAdd'); em.i32Const(23); op('shl'); ops.bitsToFloat(em); op('mul');
+  em.localGet(k).localGet(h); op('intSub'); ops.intConst(em, 127); op('intAdd'); em.i32Const(23); op('shl'); ops.bitsToFloat(em); op('mul');
+}
+
 // Math.* with a native f32 opcode
 const MATH_NATIVE_OPS = {
   abs: 'f32Abs',
@@ -1760,6 +1819,10 @@ class WebAssemblyFunctionNode extends FunctionNode {
       return 'f32';
     }
     switch (functionName) {
+      case 'exp':
+        emitMathArg(ast.arguments[0]);
+        emitExp(this.em, EXP_SCALAR);
+        return 'f32';
       case 'round':
         // JS rounds half UP; f32.nearest rounds half to even
         emitMathArg(ast.arguments[0]);
@@ -4255,6 +4318,11 @@ class WebAssemblyFunctionNode extends FunctionNode {
           this.vCoerce(this.vexpr(argument), 'vf32');
       }
     };
+    if (functionName === 'exp') {
+      emitArg(ast.arguments[0]);
+      emitExp(em, EXP_VECTOR);
+      return 'vf32';
+    }
     const nativeOp = VECTOR_MATH_NATIVE_OPS[functionName];
     if (nativeOp) {
       emitArg(ast.arguments[0]);
