@@ -17,7 +17,8 @@ interface Line {
   eagerBecause?: string;
   backend?: string;
   torch?: string;
-  threads?: number;
+  /** PyTorch's intra-op threads; for webasm, whether kernels ran on the worker pool. */
+  threads?: number | boolean;
   steps?: number;
   tokensPerSecond?: number;
   msPerStep?: number;
@@ -29,11 +30,12 @@ if (files.length === 0) {
   console.error('usage: pnpm bench:table FILE… (JSON lines printed by pnpm bench:train)');
   process.exit(2);
 }
-const lines: Line[] = files.flatMap((file) =>
+// each file is one run: a row is compared with PyTorch and eager of its own run only
+const lines: Array<Line & { run: number }> = files.flatMap((file, run) =>
   readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Line)
+    .map((l) => ({ ...(JSON.parse(l) as Line), run }))
     .filter((l) => l.bench === 'train' && l.variant !== undefined),
 );
 
@@ -44,14 +46,15 @@ const rows = ['| model | router | variant | runs on | tokens/s | ms/step | CPU-m
 const notes: string[] = [];
 for (const line of lines) {
   const router = line.router ?? 'tokenChoice';
-  const key = (variant: string) => lines.find((l) => l.model === line.model && (l.router ?? 'tokenChoice') === router && l.variant === variant && !l.skipped);
+  const key = (variant: string) => lines.find((l) => l.run === line.run && l.model === line.model && (l.router ?? 'tokenChoice') === router && l.variant === variant && !l.skipped);
   if (line.skipped) {
     notes.push(`${line.model}, ${router}, ${line.variant}: skipped (${line.skipped})`);
     continue;
   }
   const torch = key('pytorch');
   const eager = key('eager');
-  const where = line.torch ? `torch ${line.torch}, ${line.threads} threads` : `${line.backend}${line.executor ? `, ${line.executor}${line.plans !== undefined ? ` (${line.plans} plans)` : ''}` : ''}`;
+  const backend = `${line.backend}${line.threads === false ? ' (one thread)' : ''}`;
+  const where = line.torch ? `torch ${line.torch}, ${line.threads} threads` : `${backend}${line.executor ? `, ${line.executor}${line.plans !== undefined ? ` (${line.plans} plans)` : ''}` : ''}`;
   if (line.eagerBecause) notes.push(`${line.model}, ${router}, compiled: ended eager: ${line.eagerBecause}`);
   const vsTorch = line.variant === 'pytorch' ? '1' : `${ratio(line.msPerStep, torch?.msPerStep)}, ${ratio(line.cpuMsPerStep, torch?.cpuMsPerStep)}`;
   const vsEager = line.variant === 'pytorch' ? '–' : `${ratio(line.msPerStep, eager?.msPerStep)}, ${ratio(line.cpuMsPerStep, eager?.cpuMsPerStep)}`;

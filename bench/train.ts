@@ -17,7 +17,7 @@
  * threads): on a machine shared with other work, wall time follows the scheduler's share, and
  * tokens per CPU-second compares the work each side does.
  *
- *   SMOE_BENCH_MODELS=default,large  SMOE_BENCH_BACKEND=webasm  SMOE_BENCH_ROUNDS=3
+ *   SMOE_BENCH_MODELS=default,large  SMOE_BENCH_BACKEND=webasm  SMOE_BENCH_THREADS=1 (0: webasm on the calling thread)  SMOE_BENCH_ROUNDS=3
  *   SMOE_BENCH_STEPS=5 (steps per round)  SMOE_BENCH_WARMUP=3  SMOE_BENCH_TORCH_THREADS=<cores>
  *   SMOE_BENCH_ROUTER=tokenChoice
  */
@@ -42,6 +42,8 @@ const models: BenchModel[] = [
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const wantedModels = env('SMOE_BENCH_MODELS', 'default,large').split(',');
 const backendName = env('SMOE_BENCH_BACKEND', 'webasm');
+/** webasm: run kernels and plans on the worker pool (1, the default) or on the calling thread (0). */
+const threads = env('SMOE_BENCH_THREADS', '1') !== '0';
 const rounds = Number(env('SMOE_BENCH_ROUNDS', '3'));
 const stepsPerRound = Number(env('SMOE_BENCH_STEPS', '5'));
 const warmupSteps = Number(env('SMOE_BENCH_WARMUP', '3'));
@@ -58,7 +60,7 @@ const print = (line: object): void => console.log(JSON.stringify({ bench: 'train
 interface Variant {
   name: string;
   /** Where it runs (backend, or torch version and threads), for the JSON line. */
-  info: Record<string, string | number>;
+  info: Record<string, string | number | boolean>;
   /** Runs `steps` steps; returns their wall and CPU time (all threads of the process) in seconds. */
   run(steps: number): Promise<Timing>;
   close(): void;
@@ -96,12 +98,12 @@ function trainingStep(spec: BenchModel, compiled: CompiledTrainStep | null): { s
 }
 
 /** A smoe variant running `step` (eager, or compiled) on the bench's batches. */
-function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params: Array<[string, Tensor]>, info: () => Record<string, string | number> = () => ({})): Variant {
+function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params: Array<[string, Tensor]>, info: () => Record<string, string | number | boolean> = () => ({})): Variant {
   const batches = lmBatches(corpus, { context: spec.context, batch: spec.batch, seed: optimisation.seed, mode: 'random' });
   return {
     name,
     get info() {
-      return { backend: getBackend().name, ...info() };
+      return { backend: getBackend().name, ...(getBackend().name === 'webasm' ? { threads: getBackend().async } : {}), ...info() };
     },
     async run(steps) {
       const start = performance.now();
@@ -144,7 +146,7 @@ async function pytorchVariant(spec: BenchModel): Promise<Variant | { missing: st
   return { name: 'pytorch', info: { torch: worker.torch, threads: worker.threads }, run: async (steps) => worker.run(steps), close: () => worker.close() };
 }
 
-await setBackend(backendName);
+await setBackend(backendName, { threads });
 for (const spec of models.filter((m) => wantedModels.includes(m.name))) {
   const shape = { model: spec.name, router, layers: spec.layers, modelDim: spec.modelDim, ffDim: spec.ffDim, experts: spec.experts, topK: spec.topK, batch: spec.batch, context: spec.context };
   const eager = trainingStep(spec, null);
