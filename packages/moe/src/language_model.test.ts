@@ -161,7 +161,8 @@ describeEachBackend('LanguageModel', () => {
     const lm = new LanguageModel({ ...base, moe: { experts: 4 } });
     const plain = await SequenceClassifier.fromPretrained(lm, { classes: 2, seed: 4 });
     const dropped = await SequenceClassifier.fromPretrained(lm, { classes: 2, seed: 4, bodyDropout: 0.5 });
-    expect([plain.body.config.dropout, dropped.body.config.dropout, lm.config.dropout]).toEqual([0, 0.5, 0]);
+    const dropoutOf = (m: SequenceClassifier) => (m.body as LanguageModel).config.dropout;
+    expect([dropoutOf(plain), dropoutOf(dropped), lm.config.dropout]).toEqual([0, 0.5, 0]);
     const ids = Int32Array.from({ length: 12 }, (_, i) => (i * 5 + 1) % 12);
     const logits = async (m: SequenceClassifier) => (await m.forward(ids, [2, 6])).data();
     for (const m of [plain, dropped]) m.eval();
