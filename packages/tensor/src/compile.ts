@@ -29,7 +29,8 @@
  * a few fused parts (`parts`) with exactly the eager results. A part's outputs stay in its
  * plan's memory and are copied out only where a later part or a host read needs them. Tensors
  * computed inside the step and neither returned, listed in `state`, nor read while it ran are
- * not kept: reading them afterwards throws.
+ * not kept: reading them afterwards throws (on the generic executor, a split-off part's outputs
+ * happen to stay readable; do not count on it).
  */
 import { flatten, getBackend, type Backend, type CompiledKernel, type KernelShortcut } from './backend.js';
 import { settleStorage, Tensor } from './tensor.js';
