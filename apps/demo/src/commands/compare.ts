@@ -29,7 +29,7 @@ const flags: FlagSpecs = {
   seeds: { type: 'string', help: 'seeds, comma-separated (default 1,2,3)' },
   swaps: { type: 'string', help: "training-free selection rules applied to each token-choice model, rule@k, comma-separated, or none (default usmoe@1.5)" },
   corrupt: { type: 'string', help: 'corruption of the validation inputs, kind:severity keeping positions (default substitution:3)' },
-  'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model; 0 skips fine-tuning (default 300)' },
+  'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model, of 8 messages (600: about one pass over the 4,836 training messages); 0 skips fine-tuning (default 600)' },
   'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read, in chunks of the pre-trained context (default 256)' },
   'finetune-lm-weight': { type: 'number', help: "weight of fine-tuning's auxiliary next-character loss on the messages' own text (default 0: off)" },
   'finetune-dropout': { type: 'number', help: "dropout while fine-tuning: residual and embedding dropout in the body and on the pooled vector (default 0)" },
@@ -65,7 +65,7 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
   for (const s of seedList) if (!Number.isInteger(s) || s < 0) throw new UsageError(`compare: --seeds must be non-negative integers, got ${String(seeds)}`);
   const swapList = swaps === 'none' ? [] : list(swaps, 'usmoe@1.5');
   for (const swap of swapList) if (!(parseRow(swap).topK! > 0)) throw new UsageError(`compare: --swaps entry '${swap}' must be rule@k, e.g. usmoe@1.5`);
-  const finetuneSteps = Number(parsed['finetune-steps'] ?? 300);
+  const finetuneSteps = Number(parsed['finetune-steps'] ?? 600);
   const steps = Math.max(1, finetuneSteps);
   // one validation pass at the end: the study scores the test split (clean and corrupted)
   const finetune = buildSettings({}, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 256), backend: settings.backend, out: join(settings.out, 'finetune') });
