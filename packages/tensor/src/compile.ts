@@ -183,15 +183,14 @@ export class CompiledStep<Args extends unknown[], Out> {
       if (this.plans.size > this.maxPlans) {
         const [oldest, released] = this.plans.entries().next().value as [string, Plan];
         this.plans.delete(oldest);
-        for (const placeholder of released.unread) if (placeholder.reader) placeholder.take();
+        readUnread(released);
         released.destroy();
       }
     }
     const inputs = await Promise.all(recording.inputs);
     for (const { input, check } of recording.checks) check(inputs[input]);
     // the same plan may run twice in one step (two parts alike): what the first run left unread is read now
-    for (const placeholder of plan.unread) if (placeholder.reader) placeholder.take();
-    plan.unread = [];
+    readUnread(plan);
     const results = await plan.execute(inputs);
     this.last = plan;
     this.parts++;
@@ -212,6 +211,12 @@ export class CompiledStep<Args extends unknown[], Out> {
     for (const plan of this.plans.values()) plan.destroy();
     this.plans.clear();
   }
+}
+
+/** Reads out the outputs a plan's last run left unread, before the plan runs again or is released. */
+function readUnread(plan: Plan): void {
+  for (const placeholder of plan.unread) if (placeholder.reader) placeholder.take();
+  plan.unread = [];
 }
 
 /** Forgets the outputs a plan's last run left unread: reading them now throws (they were not kept). */
