@@ -168,7 +168,10 @@ class FunctionTracer {
           });
         } else {
           ast.declarations = utils.normalizeDeclarations(ast);
+          const outer = this.declarationKind;
+          this.declarationKind = ast.kind;
           this.scan(ast.declarations);
+          this.declarationKind = outer;
         }
         break;
       case 'VariableDeclarator': {
@@ -180,6 +183,7 @@ class FunctionTracer {
           name: ast.id.name,
           origin: 'declaration',
           inForLoopInit,
+          constant: this.declarationKind === 'const',
           inForLoopTest: null,
           assignable: currentContext === this.currentFunctionContext || (!inForLoopInit && !currentContext.hasOwnProperty(ast.id.name)),
           suggestedType: null,

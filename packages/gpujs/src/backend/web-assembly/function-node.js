@@ -240,6 +240,12 @@ function scalarWasmType(type) {
   }
 }
 
+/** Whether an initializer's JS value is an int32 whatever its operands: a bitwise expression. */
+function isInt32Expression(ast) {
+  if (ast.type === 'BinaryExpression') return ['|', '&', '^', '<<', '>>'].includes(ast.operator);
+  return ast.type === 'UnaryExpression' && ast.operator === '~';
+}
+
 class WebAssemblyFunctionNode extends FunctionNode {
   constructor(source, settings) {
     super(source, settings);
@@ -666,7 +672,13 @@ class WebAssemblyFunctionNode extends FunctionNode {
       if (type === 'LiteralInteger') {
         type = info.suggestedType === 'Integer' ? 'Integer' : 'Number';
       }
-      if (actualType === 'Integer' && type === 'Integer') {
+      if (actualType === 'Integer' && info.constant && isInt32Expression(init)) {
+        // `const i = e | 0` (any bitwise result) is an int32 in JS and is never
+        // reassigned: an i32 local, so index arithmetic on it stays integral
+        // (a contiguous SIMD load needs an integer base) instead of the decay below
+        info.valueType = 'Integer';
+        this.setScalarLocal(name, 'i32', 'Integer', () => this.coerce(this.expression(init), 'i32'));
+      } else if (actualType === 'Integer' && type === 'Integer') {
         // int-typed initializers decay to float declarations (the WebGL
         // backend's long-standing behavior; tests depend on the decay)
         info.valueType = 'Number';
@@ -2952,6 +2964,12 @@ class WebAssemblyFunctionNode extends FunctionNode {
     let type = actualType;
     if (type === 'LiteralInteger') {
       type = info.suggestedType === 'Integer' ? 'Integer' : 'Number';
+    }
+    if (actualType === 'Integer' && info.constant && isInt32Expression(init)) {
+      // the scalar walk's int32 const, lane-wise
+      info.valueType = 'Integer';
+      this.vSetVaryingScalar(name, 'vi32', 'Integer', () => this.vCoerce(this.vexpr(init), 'vi32'));
+      return;
     }
     if (actualType === 'Integer' && type === 'Integer') {
       // the scalar walk's int-initializer decay, lane-wise
