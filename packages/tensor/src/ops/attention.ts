@@ -17,10 +17,11 @@ import { permute } from './permute.js';
 import { reshape } from './reshape.js';
 
 // Row r of scores [rows, S] holds query t = r mod T; its last visible key is t + S − T when
-// causal (all S otherwise), and a row with none visible is uniform. Per row, two values:
-// m = max of the visible scaled scores at 2r, log Σ exp(z − m) over them at 2r + 1.
-function softmaxStatsKernel(this: KernelThis, x: Float32Array): number {
-  const row = Math.floor((this.thread.x + 0.5) / 2);
+// causal (all S otherwise), and a row with none visible is uniform. Per row (one thread, two
+// values: gpu.js's Array(2), written at 2r and 2r + 1): m = max of the visible scaled scores and
+// log Σ exp(z − m) over them. Grid [rows].
+function softmaxStatsKernel(this: KernelThis, x: Float32Array): number[] {
+  const row = this.thread.x;
   const t = row - Math.floor((row + 0.5) / this.constants.t) * this.constants.t;
   const last = this.constants.causal === 1 ? t + this.constants.s - this.constants.t : this.constants.s - 1;
   const base = row * this.constants.s;
@@ -30,16 +31,13 @@ function softmaxStatsKernel(this: KernelThis, x: Float32Array): number {
       m = Math.max(m, x[base + k] * this.constants.scale);
     }
   }
-  if (this.thread.x - row * 2 === 0) {
-    return m;
-  }
   let sum = 0;
   for (let k = 0; k < this.constants.s; k++) {
     if (k <= last) {
       sum += Math.exp(x[base + k] * this.constants.scale - m);
     }
   }
-  return Math.log(sum);
+  return [m, Math.log(sum)];
 }
 
 function softmaxKernel(this: KernelThis, x: Float32Array, stats: Float32Array): number {
@@ -81,7 +79,7 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, causal: boolean): Te
   const [t, s] = scores.shape.slice(-2);
   const rows = scores.size / s;
   const constants = { t, s, scale, causal: causal ? 1 : 0 };
-  const stats = new Tensor(launch({ op: 'attention-softmaxStats', source: softmaxStatsKernel, output: 2 * rows, constants, inputs: [scores] }), [rows, 2]);
+  const stats = new Tensor(launch({ op: 'attention-softmaxStats', source: softmaxStatsKernel, output: 2 * rows, grid: [rows], constants, inputs: [scores] }), [rows, 2]);
   const p = new Tensor(launch({ op: 'attention-softmax', source: softmaxKernel, output: scores.size, constants, inputs: [scores, stats] }), scores.shape);
   return record(p, 'attention-softmax', [scores], (g) => {
     const dot = new Tensor(launch({ op: 'attention-rowDot', source: rowDotKernel, output: rows, constants: { s }, inputs: [g, p] }), [rows]);
