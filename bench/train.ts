@@ -20,6 +20,9 @@
  *   SMOE_BENCH_MODELS=default,large  SMOE_BENCH_BACKEND=webasm  SMOE_BENCH_THREADS=1 (0: webasm on the calling thread)  SMOE_BENCH_ROUNDS=3
  *   SMOE_BENCH_STEPS=5 (steps per round)  SMOE_BENCH_WARMUP=3  SMOE_BENCH_TORCH_THREADS=<cores>
  *   SMOE_BENCH_ROUTER=tokenChoice
+ *   SMOE_BENCH_PROFILE=1 (with SMOE_BENCH_THREADS=0: one more line per model, the compiled step's
+ *   kernel time by op — the 15 largest shares — from `compile`'s profile; timing each kernel
+ *   costs a little, so take ratios from a run without it)
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +51,7 @@ const rounds = Number(env('SMOE_BENCH_ROUNDS', '3'));
 const stepsPerRound = Number(env('SMOE_BENCH_STEPS', '5'));
 const warmupSteps = Number(env('SMOE_BENCH_WARMUP', '3'));
 const router = env('SMOE_BENCH_ROUTER', 'tokenChoice');
+const profiling = env('SMOE_BENCH_PROFILE', '0') === '1';
 const totalSteps = warmupSteps + rounds * stepsPerRound;
 /** The demo's optimisation settings (apps/demo/src/settings.ts; warm-up clamped to a tenth of the steps as pretrain does). */
 const optimisation = { lr: 3e-3, weightDecay: 0.01, clipNorm: 1, warmup: Math.min(40, Math.floor(totalSteps / 10)), seed: 1 };
@@ -63,6 +67,8 @@ interface Variant {
   info: Record<string, string | number | boolean>;
   /** Runs `steps` steps; returns their wall and CPU time (all threads of the process) in seconds. */
   run(steps: number): Promise<Timing>;
+  /** A line printed after the variant's own (the compiled variant's kernel profile), or null. */
+  report?(): Record<string, unknown> | null;
   close(): void;
 }
 
@@ -124,9 +130,16 @@ function smoeVariant(name: string, spec: BenchModel, step: StepFunction, params:
 
 /** The compiled variant: the trainer's CompiledTrainStep; its line says which executor ran, or why it ran eagerly. */
 function compiledVariant(spec: BenchModel): Variant {
-  const compiled = new CompiledTrainStep();
+  const compiled = new CompiledTrainStep({ profile: profiling });
   const { step, params } = trainingStep(spec, compiled);
   const variant = smoeVariant('compiled', spec, step, params, () => ({ executor: compiled.executorKind ?? 'none', plans: compiled.compilations, ...(compiled.fallbackReason ? { eagerBecause: compiled.fallbackReason } : {}) }));
+  variant.report = () => {
+    if (!profiling) return null;
+    const kernels = compiled.profile();
+    const total = kernels.reduce((sum, k) => sum + k.ms, 0);
+    // every step the variant ran, warm-up included: shares, not times, are the point
+    return { kernelMs: round(total), kernels: kernels.slice(0, 15).map((k) => ({ op: k.op, kernel: k.kernel, share: round(k.ms / total, 3), calls: k.calls })) };
+  };
   variant.close = () => compiled.dispose();
   return variant;
 }
@@ -169,6 +182,8 @@ for (const spec of models.filter((m) => wantedModels.includes(m.name))) {
   for (const v of variants) {
     const { seconds, cpuSeconds } = totals.get(v.name) as Timing;
     print({ ...shape, variant: v.name, ...v.info, steps: timed, tokensPerSecond: Math.round(tokens / seconds), msPerStep: round((1000 * seconds) / timed), cpuMsPerStep: round((1000 * cpuSeconds) / timed), tokensPerCpuSecond: Math.round(tokens / cpuSeconds) });
+    const report = v.report?.();
+    if (report) print({ ...shape, variant: v.name, profile: true, ...report });
     v.close();
   }
   // smoe / PyTorch, in tokens per wall second and per CPU-second

@@ -612,6 +612,9 @@ class GPU {
     shortcut.destroy = function() {
       return pipeline.destroy();
     };
+    shortcut.stepProfile = function() {
+      return pipeline.stepProfile();
+    };
     Object.defineProperty(shortcut, 'executorKind', {
       get: () => pipeline.executorKind,
     });

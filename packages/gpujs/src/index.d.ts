@@ -435,6 +435,11 @@ export interface IPipelineSettings {
    * wasm memory when called, valid until the pipeline runs again (other executors: plain values).
    */
   lazyResults?: boolean;
+  /**
+   * The fused-sync webasm executor times every step of every run; `stepProfile()` reads the
+   * sums (other executors run whole plans: null). Default false.
+   */
+  profile?: boolean;
   /** trace-time facts; change via setConstants, which re-traces on the next call */
   constants?: IConstants;
 }
@@ -451,6 +456,16 @@ export interface IPipeline {
   call(args: KernelVariable[] | IArguments): Promise<PipelineResult>;
   setConstants(constants: IConstants): this;
   destroy(): Promise<void>;
+  stepProfile(): IPipelineStepProfile[] | null;
+}
+
+/** One step of a profiled plan (`profile: true`): its kernel, output size, time summed over `runs` runs. */
+export interface IPipelineStepProfile {
+  step: number;
+  kernel: string;
+  output: number[];
+  ms: number;
+  runs: number;
 }
 
 export interface IPipelineRunShortcut {
@@ -472,6 +487,8 @@ export interface IPipelineRunShortcut {
   readonly fallbackReason: string | null;
   /** the compiled plan IR; null until the first call builds it */
   readonly plan: object | null;
+  /** per-step times summed over the runs (`profile: true`, fused-sync executor); null otherwise */
+  stepProfile(): IPipelineStepProfile[] | null;
 }
 
 export interface IKernelFeatures {

@@ -329,6 +329,9 @@ class Pipeline {
     // the plan runs again -- so a caller that keeps many outputs but reads
     // few copies only those (other executors return plain values as always)
     this.lazyResults = settings.lazyResults === true;
+    // profile: the fused-sync webasm executor times every step of every run
+    // (stepProfile()); other executors run whole plans and report none
+    this.profile = settings.profile === true;
     // calls queued or executing on the tail; zero means the plan's upload
     // textures are quiescent and an eager synchronous upload is safe
     this._inFlight = 0;
@@ -474,6 +477,16 @@ class Pipeline {
     };
     this._tail = this._tail.then(release, release);
     return this;
+  }
+
+  /**
+   * @desc Time spent in each step of the plan, summed over the runs since the
+   * executor was built (`profile: true`, fused-sync webasm executor only;
+   * null otherwise): one entry per step, in plan order.
+   * @returns {Array<{step: Number, kernel: String, output: Number[], ms: Number, runs: Number}>|null}
+   */
+  stepProfile() {
+    return this._executor && typeof this._executor.stepProfile === 'function' ? this._executor.stepProfile() : null;
   }
 
   /**

@@ -4,7 +4,7 @@
  * sequence, the fused executor on webasm, and a clear refusal of host reads.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, getBackend, measureBackends, NotCompilableError, noGrad, Rng, scalar, Tensor, type Operand } from './index.js';
+import { compile, getBackend, measureBackends, setBackend, isBackendAvailable, NotCompilableError, noGrad, Rng, scalar, Tensor, type Operand } from './index.js';
 import { crossEntropy, dropout, embedding, gelu, indexSelect, layerNorm, matmul, topk, mapElementwise } from './index.js';
 import { randn, ones, zeros, tensor } from './creation.js';
 import { describeEachBackend, maxAbsDiff } from './testing.js';
@@ -241,5 +241,44 @@ describe('compile outside a backend suite', () => {
 
   it('rejects an invalid maxPlans', () => {
     expect(() => compile(() => scalar(1), { maxPlans: 0 })).toThrow(/maxPlans = 0 is invalid; allowed: an integer ≥ 1/);
+    expect(() => compile(() => scalar(1), { profile: 'yes' as never })).toThrow(/profile = "yes" is invalid/);
+  });
+
+  it('profile: kernel time by op on webasm without threads, the same values as unprofiled, nothing where runs are not walked on this thread', async () => {
+    if (!(await isBackendAvailable('webasm'))) return;
+    const previous = getBackend();
+    try {
+      const losses: number[][] = [];
+      for (const [threads, profile] of [[false, true], [false, false], [true, true]] as const) {
+        await setBackend('webasm', { threads });
+        const trainer = makeTrainer(3);
+        const step = compile((ids: Tensor, targets: Tensor) => trainer.step(ids, targets, 1e-2), { state: () => [...trainer.model.list, ...trainer.adam.state()], profile });
+        const seen: number[] = [];
+        for (let i = 0; i < 2; i++) {
+          const { ids, targets } = batch(i);
+          seen.push(await (await step.run(ids, targets)).loss.item());
+        }
+        losses.push(seen);
+        const table = step.profile();
+        if (!threads && profile) {
+          expect(step.executorKind).toBe('fused-sync');
+          expect(table.length).toBeGreaterThan(3);
+          expect(new Set(table.map((e) => e.op)).size).toBe(table.length); // one row per op
+          for (const e of table) {
+            expect(e.op.length).toBeGreaterThan(0);
+            expect(e.kernel.length).toBeGreaterThan(0);
+            expect(e.calls % 2).toBe(0); // every call of the op, in both runs
+            expect(e.ms).toBeGreaterThanOrEqual(0);
+          }
+          expect(table.map((e) => e.ms)).toEqual([...table.map((e) => e.ms)].sort((a, b) => b - a)); // most expensive first
+        } else {
+          expect(table).toEqual([]);
+        }
+        step.dispose();
+      }
+      expect(losses[0]).toEqual(losses[1]); // timing changes no value
+    } finally {
+      await setBackend(previous.name, { threads: previous.async });
+    }
   });
 });

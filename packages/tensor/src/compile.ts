@@ -59,6 +59,23 @@ export interface CompileOptions {
   hostReads?: 'error' | 'split';
   /** How many plans (distinct kernel sequences) to keep compiled; the oldest is released first. Default 32. */
   maxPlans?: number;
+  /**
+   * Time every kernel of every run (webasm without threads: the fused-sync executor walks the
+   * plan on the calling thread); `profile()` sums the times by op. Default false.
+   */
+  profile?: boolean;
+}
+
+/** Time spent in one op's kernels of a compiled step (`compile(…, { profile: true })`). */
+export interface KernelProfile {
+  /** The op (`launch`'s key), e.g. 'matmul-tile'. */
+  op: string;
+  /** The kernel's function name. */
+  kernel: string;
+  /** Milliseconds summed over every run and every call of the op in a run. */
+  ms: number;
+  /** Kernel calls timed: runs × calls per run. */
+  calls: number;
 }
 
 /** An output of a plan run: its values, or a function that reads them out of the plan's memory (valid until the plan runs again). */
@@ -69,6 +86,8 @@ interface Plan {
   executorKind: ExecutorKind;
   fallbackReason: string | null;
   execute(inputs: Float32Array[]): Promise<PlanResult[]>;
+  /** Per step of the plan: its op, kernel, time summed over the profiled runs and their count (none when not profiled). */
+  stepProfile(): Array<{ op: string; kernel: string; ms: number; runs: number }>;
   destroy(): void;
   /** Placeholders whose values are still in this plan's memory, unread (split-off parts). */
   unread: TracedValues[];
@@ -105,6 +124,7 @@ export class CompiledStep<Args extends unknown[], Out> {
   ) {
     this.maxPlans = checks.checkInteger('compile', 'maxPlans', options.maxPlans ?? 32, 1);
     if (options.hostReads !== undefined) checks.checkOneOf('compile', 'hostReads', options.hostReads, ['error', 'split']);
+    if (options.profile !== undefined) checks.checkBoolean('compile', 'profile', options.profile);
   }
 
   /** The executor of the last run's last plan (undefined before the first). */
@@ -115,6 +135,24 @@ export class CompiledStep<Args extends unknown[], Out> {
   /** Why the last run's last plan is not fused (null when it is, or before the first run). */
   get fallbackReason(): string | null {
     return this.last?.fallbackReason ?? null;
+  }
+
+  /**
+   * Kernel time by op over the runs so far (`profile: true`; plans released by `maxPlans` are
+   * gone), most expensive first. Empty when no plan ran step by step on the calling thread
+   * (threaded webasm, webgpu, generic) or without `profile`.
+   */
+  profile(): KernelProfile[] {
+    const byOp = new Map<string, KernelProfile>();
+    for (const plan of this.plans.values()) {
+      for (const { op, kernel, ms, runs } of plan.stepProfile()) {
+        const entry = byOp.get(op) ?? { op, kernel, ms: 0, calls: 0 };
+        entry.ms += ms;
+        entry.calls += runs;
+        byOp.set(op, entry);
+      }
+    }
+    return [...byOp.values()].sort((a, b) => b.ms - a.ms);
   }
 
   /**
@@ -177,7 +215,7 @@ export class CompiledStep<Args extends unknown[], Out> {
     const key = `${backend.name}:${backend.async}|${recording.signature()}|out ${outputs.join(',')}`;
     let plan = this.plans.get(key);
     if (!plan) {
-      plan = backend.name === 'cpu' ? new GenericPlan(recording.steps, outputs, 'the cpu backend has no fused executor') : new FusedPlan(backend, recording.steps, outputs);
+      plan = backend.name === 'cpu' ? new GenericPlan(recording.steps, outputs, 'the cpu backend has no fused executor') : new FusedPlan(backend, recording.steps, outputs, this.options.profile === true);
       this.compilations++;
       this.plans.set(key, plan);
       if (this.plans.size > this.maxPlans) {
@@ -256,6 +294,10 @@ class GenericPlan implements Plan {
     return this.outputSteps.map((s) => values[s]!);
   }
 
+  stepProfile(): [] {
+    return [];
+  }
+
   destroy(): void {}
 }
 
@@ -275,6 +317,7 @@ class FusedPlan implements Plan {
     backend: Backend,
     private readonly steps: readonly RecordedStep[],
     private readonly outputSteps: readonly number[],
+    profile: boolean,
   ) {
     const inputCount = Math.max(0, ...steps.flatMap((s) => s.bindings.map((b) => ('input' in b ? b.input + 1 : 0))));
     const orchestrate = function (this: unknown, ...handles: unknown[]): unknown[] {
@@ -290,7 +333,7 @@ class FusedPlan implements Plan {
     Object.defineProperty(orchestrate, 'length', { value: inputCount });
     // lazyResults: the fused webasm executor hands back readers, so a part's many outputs are
     // copied out only where they are needed
-    this.pipeline = backend.pipeline(orchestrate as never, { flatIntermediates: true, immutableArguments: true, lazyResults: true, threads: backend.async });
+    this.pipeline = backend.pipeline(orchestrate as never, { flatIntermediates: true, immutableArguments: true, lazyResults: true, threads: backend.async, profile });
   }
 
   async execute(inputs: Float32Array[]): Promise<PlanResult[]> {
@@ -309,6 +352,13 @@ class FusedPlan implements Plan {
     this.executorKind = this.pipeline.executorKind as ExecutorKind;
     this.fallbackReason = null;
     return results.map((r) => (typeof r === 'function' ? () => flatten((r as () => unknown)()) : flatten(r)));
+  }
+
+  stepProfile(): Array<{ op: string; kernel: string; ms: number; runs: number }> {
+    const steps = this.generic ? null : this.pipeline.stepProfile();
+    // gpu.js's plan has one step per recorded kernel call, in order
+    if (!steps || steps.length !== this.steps.length) return [];
+    return steps.map(({ kernel, ms, runs }, i) => ({ op: this.steps[i].op, kernel, ms, runs }));
   }
 
   private runGeneric(inputs: Float32Array[], reason: string): Promise<Float32Array[]> {

@@ -8,7 +8,7 @@ export { Rng, seed, getRng, type RngState } from './rng.js';
 export { measureBackends, selectFastestBackend, type BackendTiming } from './auto.js';
 export { setBackend, getBackend, isBackendAvailable, registerBackendProbe, backendNames, Backend, type BackendName, type BackendOptions, type KernelThis } from './backend.js';
 export { launch, afterInputs, type Launch, type KernelSource, type KernelInput } from './kernel.js';
-export { compile, isCompiling, CompiledStep, type CompileOptions, type ExecutorKind } from './compile.js';
+export { compile, isCompiling, CompiledStep, type CompileOptions, type ExecutorKind, type KernelProfile } from './compile.js';
 export { NotCompilableError } from './trace.js';
 export { mapElementwise } from './ops/elementwise.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';

@@ -1,9 +1,9 @@
 // CompiledTrainStep: the eager step's outcome, compiled; and when the step's shapes change with
 // the data every step (as with a data-dependent number of routed pairs), it stops compiling a
 // plan per step and runs eagerly, saying why — with the same outcomes before and after.
-import { expect, it } from 'vitest';
-import { tensor } from '@smoe/tensor';
-import { describeEachBackend, maxAbsDiff } from '@smoe/tensor/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isBackendAvailable, setBackend, tensor } from '@smoe/tensor';
+import { describeEachBackend, maxAbsDiff, testBackends } from '@smoe/tensor/testing';
 import { AdamW } from './adamw.js';
 import { changingLimit, CompiledTrainStep, firstBackoff, settlingSteps } from './compiled-step.js';
 import { eagerStep, type StepInput, type StepOutcome } from './train-step.js';
@@ -74,6 +74,30 @@ describeEachBackend('CompiledTrainStep', () => {
     const step = new CompiledTrainStep();
     for (let s = 0; s < settlingSteps + changingLimit + 3; s++) await step.run(compiled.input(6));
     expect(step.fallbackReason).toBeNull();
+    expect(step.profile()).toEqual([]); // not asked for
     step.dispose();
+  });
+});
+
+describe('CompiledTrainStep on webasm without threads', () => {
+  beforeAll(async () => {
+    if (await isBackendAvailable('webasm')) await setBackend('webasm', { threads: false });
+  });
+
+  it.runIf(testBackends.includes('webasm'))('profile: kernel time by op where the plan is walked on this thread (webasm without threads), the outcomes unchanged', async () => {
+    const plain = side();
+    const timed = side();
+    const [a, b] = [new CompiledTrainStep(), new CompiledTrainStep({ profile: true })];
+    for (let s = 0; s < 3; s++) {
+      const want = (await a.run(plain.input(6))) as Extract<StepOutcome, { status: 'updated' }>;
+      const got = (await b.run(timed.input(6))) as Extract<StepOutcome, { status: 'updated' }>;
+      expect(got.loss).toBe(want.loss);
+    }
+    expect(b.executorKind).toBe('fused-sync');
+    const table = b.profile();
+    expect(table.length).toBeGreaterThan(0);
+    for (const e of table) expect(e.calls % 3).toBe(0); // each op's calls, in each of the 3 steps
+    a.dispose();
+    b.dispose();
   });
 });

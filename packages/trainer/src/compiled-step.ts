@@ -18,7 +18,7 @@
  * back-off), with `fallbackReason` saying why, then compiled again, its plans kept.
  * Browser-safe.
  */
-import { compile, NotCompilableError, type CompiledStep, type ExecutorKind } from '@smoe/tensor';
+import { compile, NotCompilableError, type CompiledStep, type ExecutorKind, type KernelProfile } from '@smoe/tensor';
 import { eagerStep, type StepInput, type StepOutcome } from './train-step.js';
 
 /** Steps that may compile new plans freely (the first step compiles every part; a few more may meet new host decisions). */
@@ -42,6 +42,9 @@ export class CompiledTrainStep {
   private eagerLeft = 0;
   private backoff = firstBackoff;
 
+  /** `profile`: time every kernel of the compiled parts (webasm without threads; see `compile`). */
+  constructor(private readonly options: { profile?: boolean } = {}) {}
+
   /** The executor of the last compiled part ('fused-threaded' on threaded webasm), or 'eager'. */
   get executorKind(): ExecutorKind | 'eager' | undefined {
     return this.fallbackReason ? 'eager' : this.compiled?.executorKind;
@@ -57,6 +60,11 @@ export class CompiledTrainStep {
     return this.compiled?.parts ?? 0;
   }
 
+  /** Kernel time by op over the compiled steps so far (with `profile`; see `CompiledStep.profile`). */
+  profile(): KernelProfile[] {
+    return this.compiled?.profile() ?? [];
+  }
+
   /** One step; the same outcome as `eagerStep(input)`. */
   async run<B>(input: StepInput<B>): Promise<StepOutcome> {
     if (this.eagerLeft > 0) {
@@ -70,6 +78,7 @@ export class CompiledTrainStep {
     this.input = input as StepInput<unknown>;
     this.compiled ??= compile((step: StepInput<unknown>) => eagerStep(step), {
       hostReads: 'split',
+      profile: this.options.profile === true,
       state: () => {
         const { parameters, optimizer } = this.input!;
         return [...parameters.map(([, p]) => p), ...Object.values(optimizer.state().tensors)];

@@ -365,6 +365,8 @@ class WebAssemblyPipelineExecutor {
         sizeX: kernel.threadDim[0],
         usesRandom: kernel.usesRandom,
         randomSeed: kernel.randomSeed,
+        kernelName: utils.getFunctionNameFromString(String(kernel.source)) || 'anonymous',
+        output: Array.from(kernel.output),
       };
     }
     if (this.threaded) {
@@ -585,11 +587,33 @@ class WebAssemblyPipelineExecutor {
       return this._executeThreaded(args);
     }
     const stepRuns = this._stepRuns;
-    for (let i = 0; i < stepRuns.length; i++) {
-      const stepRun = stepRuns[i];
-      WebAssemblyKernel.dispatchSpans(stepRun.run, stepRun.runSimd, stepRun.cells, stepRun.sizeX, this._drawSeed(stepRun));
+    if (this.pipeline.profile) {
+      this._runProfiled(stepRuns);
+    } else {
+      for (let i = 0; i < stepRuns.length; i++) {
+        const stepRun = stepRuns[i];
+        WebAssemblyKernel.dispatchSpans(stepRun.run, stepRun.runSimd, stepRun.cells, stepRun.sizeX, this._drawSeed(stepRun));
+      }
     }
     return this._readResults(args);
+  }
+
+  /** The synchronous walk with every step timed (pipeline setting `profile`). */
+  _runProfiled(stepRuns) {
+    if (!this._stepMs) this._stepMs = new Float64Array(stepRuns.length);
+    for (let i = 0; i < stepRuns.length; i++) {
+      const stepRun = stepRuns[i];
+      const start = performance.now();
+      WebAssemblyKernel.dispatchSpans(stepRun.run, stepRun.runSimd, stepRun.cells, stepRun.sizeX, this._drawSeed(stepRun));
+      this._stepMs[i] += performance.now() - start;
+    }
+    this._profiledRuns = (this._profiledRuns || 0) + 1;
+  }
+
+  /** Per step: its kernel, output size, milliseconds summed over the profiled runs and their count; null when the run was not timed step by step (threads, or no `profile`). */
+  stepProfile() {
+    if (!this._stepMs || !this._stepRuns) return null;
+    return this._stepRuns.map((stepRun, step) => ({ step, kernel: stepRun.kernelName, output: stepRun.output, ms: this._stepMs[step], runs: this._profiledRuns }));
   }
 
   _drawSeed(stepRun) {
