@@ -68,3 +68,12 @@ for (const line of lines) {
 console.log(rows.join('\n'));
 if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
 console.log('\nA ratio above 1 means this variant takes less time per step than the other (it is that many times faster).');
+// kernel profiles (SMOE_BENCH_PROFILE=1): the compiled step's largest shares of kernel time
+for (const file of files) {
+  for (const text of readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{'))) {
+    const p = JSON.parse(text) as Line & { kernelMs?: number; kernels?: Array<{ op: string; kernel: string; share: number; calls: number }> };
+    if (!p.profile || !p.kernels) continue;
+    console.log(`\nKernel time of the ${p.model} model's compiled step by op (${fmt(p.kernelMs)} ms in all, warm-up included):\n`);
+    console.log(['| op | kernel | share | calls |', '|---|---|---|---|', ...p.kernels.map((k) => `| ${k.op} | ${k.kernel} | ${(100 * k.share).toFixed(1)} % | ${k.calls} |`)].join('\n'));
+  }
+}
