@@ -34,14 +34,20 @@ if (files.length === 0) {
   console.error('usage: pnpm bench:table FILE… (JSON lines printed by pnpm bench:train)');
   process.exit(2);
 }
+/** A kernel-profile line: the compiled step's largest shares of kernel time. */
+interface ProfileLine extends Line {
+  kernelMs?: number;
+  kernels?: Array<{ op: string; kernel: string; share: number; calls: number }>;
+}
+
 // each file is one run: a row is compared with PyTorch and eager of its own run only
-const lines: Array<Line & { run: number }> = files.flatMap((file, run) =>
+const parsed: Array<ProfileLine & { run: number }> = files.flatMap((file, run) =>
   readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => ({ ...(JSON.parse(l) as Line), run }))
-    .filter((l) => l.bench === 'train' && l.variant !== undefined && !l.profile),
+    .map((l) => ({ ...(JSON.parse(l) as ProfileLine), run })),
 );
+const lines = parsed.filter((l) => l.bench === 'train' && l.variant !== undefined && !l.profile);
 
 const fmt = (v: number | undefined, digits = 0): string => (v === undefined ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? (b / a).toFixed(2) : '–');
@@ -69,11 +75,8 @@ console.log(rows.join('\n'));
 if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
 console.log('\nA ratio above 1 means this variant takes less time per step than the other (it is that many times faster).');
 // kernel profiles (SMOE_BENCH_PROFILE=1): the compiled step's largest shares of kernel time
-for (const file of files) {
-  for (const text of readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{'))) {
-    const p = JSON.parse(text) as Line & { kernelMs?: number; kernels?: Array<{ op: string; kernel: string; share: number; calls: number }> };
-    if (!p.profile || !p.kernels) continue;
-    console.log(`\nKernel time of the ${p.model} model's compiled step by op (${fmt(p.kernelMs)} ms in all, warm-up included):\n`);
-    console.log(['| op | kernel | share | calls |', '|---|---|---|---|', ...p.kernels.map((k) => `| ${k.op} | ${k.kernel} | ${(100 * k.share).toFixed(1)} % | ${k.calls} |`)].join('\n'));
-  }
+for (const p of parsed) {
+  if (!p.profile || !p.kernels) continue;
+  console.log(`\nKernel time of the ${p.model} model's compiled step by op (${fmt(p.kernelMs)} ms in all, warm-up included):\n`);
+  console.log(['| op | kernel | share | calls |', '|---|---|---|---|', ...p.kernels.map((k) => `| ${k.op} | ${k.kernel} | ${(100 * k.share).toFixed(1)} % | ${k.calls} |`)].join('\n'));
 }

@@ -78,6 +78,14 @@ export interface KernelProfile {
   calls: number;
 }
 
+/** One step of a profiled plan: its op, kernel, and time summed over `runs` runs. */
+interface StepTime {
+  op: string;
+  kernel: string;
+  ms: number;
+  runs: number;
+}
+
 /** An output of a plan run: its values, or a function that reads them out of the plan's memory (valid until the plan runs again). */
 type PlanResult = Float32Array | (() => Float32Array);
 
@@ -86,8 +94,8 @@ interface Plan {
   executorKind: ExecutorKind;
   fallbackReason: string | null;
   execute(inputs: Float32Array[]): Promise<PlanResult[]>;
-  /** Per step of the plan: its op, kernel, time summed over the profiled runs and their count (none when not profiled). */
-  stepProfile(): Array<{ op: string; kernel: string; ms: number; runs: number }>;
+  /** Per step of the plan, its time over the profiled runs (none when not profiled). */
+  stepProfile(): StepTime[];
   destroy(): void;
   /** Placeholders whose values are still in this plan's memory, unread (split-off parts). */
   unread: TracedValues[];
@@ -354,7 +362,7 @@ class FusedPlan implements Plan {
     return results.map((r) => (typeof r === 'function' ? () => flatten((r as () => unknown)()) : flatten(r)));
   }
 
-  stepProfile(): Array<{ op: string; kernel: string; ms: number; runs: number }> {
+  stepProfile(): StepTime[] {
     const steps = this.generic ? null : this.pipeline.stepProfile();
     // gpu.js's plan has one step per recorded kernel call, in order
     if (!steps || steps.length !== this.steps.length) return [];

@@ -240,10 +240,15 @@ function scalarWasmType(type) {
   }
 }
 
-/** Whether an initializer's JS value is an int32 whatever its operands: a bitwise expression. */
-function isInt32Expression(ast) {
-  if (ast.type === 'BinaryExpression') return ['|', '&', '^', '<<', '>>'].includes(ast.operator);
-  return ast.type === 'UnaryExpression' && ast.operator === '~';
+/**
+ * Whether a declaration is an int32 const: `const` (never reassigned) with a bitwise
+ * initializer, whose JS value is an int32 whatever its operands. Both walks declare it i32
+ * instead of the int-initializer decay to f32.
+ */
+function isInt32Const(info, init, actualType) {
+  if (actualType !== 'Integer' || !info.constant) return false;
+  if (init.type === 'BinaryExpression') return ['|', '&', '^', '<<', '>>'].includes(init.operator);
+  return init.type === 'UnaryExpression' && init.operator === '~';
 }
 
 class WebAssemblyFunctionNode extends FunctionNode {
@@ -672,7 +677,7 @@ class WebAssemblyFunctionNode extends FunctionNode {
       if (type === 'LiteralInteger') {
         type = info.suggestedType === 'Integer' ? 'Integer' : 'Number';
       }
-      if (actualType === 'Integer' && info.constant && isInt32Expression(init)) {
+      if (isInt32Const(info, init, actualType)) {
         // `const i = e | 0` (any bitwise result) is an int32 in JS and is never
         // reassigned: an i32 local, so index arithmetic on it stays integral
         // (a contiguous SIMD load needs an integer base) instead of the decay below
@@ -2965,7 +2970,7 @@ class WebAssemblyFunctionNode extends FunctionNode {
     if (type === 'LiteralInteger') {
       type = info.suggestedType === 'Integer' ? 'Integer' : 'Number';
     }
-    if (actualType === 'Integer' && info.constant && isInt32Expression(init)) {
+    if (isInt32Const(info, init, actualType)) {
       // the scalar walk's int32 const, lane-wise
       info.valueType = 'Integer';
       this.vSetVaryingScalar(name, 'vi32', 'Integer', () => this.vCoerce(this.vexpr(init), 'vi32'));

@@ -587,27 +587,16 @@ class WebAssemblyPipelineExecutor {
       return this._executeThreaded(args);
     }
     const stepRuns = this._stepRuns;
-    if (this.pipeline.profile) {
-      this._runProfiled(stepRuns);
-    } else {
-      for (let i = 0; i < stepRuns.length; i++) {
-        const stepRun = stepRuns[i];
-        WebAssemblyKernel.dispatchSpans(stepRun.run, stepRun.runSimd, stepRun.cells, stepRun.sizeX, this._drawSeed(stepRun));
-      }
-    }
-    return this._readResults(args);
-  }
-
-  /** The synchronous walk with every step timed (pipeline setting `profile`). */
-  _runProfiled(stepRuns) {
-    if (!this._stepMs) this._stepMs = new Float64Array(stepRuns.length);
+    // profile: every step timed, summed over the runs (stepProfile())
+    const times = this.pipeline.profile ? (this._stepMs || (this._stepMs = new Float64Array(stepRuns.length))) : null;
     for (let i = 0; i < stepRuns.length; i++) {
       const stepRun = stepRuns[i];
-      const start = performance.now();
+      const start = times ? performance.now() : 0;
       WebAssemblyKernel.dispatchSpans(stepRun.run, stepRun.runSimd, stepRun.cells, stepRun.sizeX, this._drawSeed(stepRun));
-      this._stepMs[i] += performance.now() - start;
+      if (times) times[i] += performance.now() - start;
     }
-    this._profiledRuns = (this._profiledRuns || 0) + 1;
+    if (times) this._profiledRuns = (this._profiledRuns || 0) + 1;
+    return this._readResults(args);
   }
 
   /** Per step: its kernel, output size, milliseconds summed over the profiled runs and their count; null when the run was not timed step by step (threads, or no `profile`). */
