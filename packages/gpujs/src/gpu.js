@@ -615,6 +615,9 @@ class GPU {
     shortcut.stepProfile = function() {
       return pipeline.stepProfile();
     };
+    shortcut.threadSchedule = function() {
+      return pipeline.threadSchedule();
+    };
     Object.defineProperty(shortcut, 'executorKind', {
       get: () => pipeline.executorKind,
     });

@@ -457,6 +457,18 @@ export interface IPipeline {
   setConstants(constants: IConstants): this;
   destroy(): Promise<void>;
   stepProfile(): IPipelineStepProfile[] | null;
+  threadSchedule(): IPipelineThreadSchedule | null;
+}
+
+/** How a fused-threaded webasm plan is shared out (set after its first, measured runs). */
+export interface IPipelineThreadSchedule {
+  /** steps in the plan */
+  steps: number;
+  /** steps split over the workers (the others run whole on one worker) */
+  shared: number;
+  /** barriers a run meets */
+  barriers: number;
+  workers: number;
 }
 
 /** One step of a profiled plan (`profile: true`): its kernel, output size, time summed over `runs` runs. */
@@ -489,6 +501,8 @@ export interface IPipelineRunShortcut {
   readonly plan: object | null;
   /** per-step times summed over the runs (`profile: true`, fused-sync executor); null otherwise */
   stepProfile(): IPipelineStepProfile[] | null;
+  /** how a fused-threaded plan is shared out, once measured; null before and on other executors */
+  threadSchedule(): IPipelineThreadSchedule | null;
 }
 
 export interface IKernelFeatures {

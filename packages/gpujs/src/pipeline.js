@@ -490,6 +490,17 @@ class Pipeline {
   }
 
   /**
+   * @desc How the fused-threaded webasm executor shares the plan out, once its
+   * measured first runs have set the schedule: the step count, the steps split
+   * over the workers and the barriers a run meets. null before that, and on
+   * every other executor.
+   * @returns {{steps: Number, shared: Number, barriers: Number, workers: Number}|null}
+   */
+  threadSchedule() {
+    return this._executor && typeof this._executor.threadSchedule === 'function' ? this._executor.threadSchedule() : null;
+  }
+
+  /**
    * @desc Releases plan buffers and cloned kernel instances. Queued calls
    * reject; the release itself waits for the call in flight.
    * @returns {Promise}

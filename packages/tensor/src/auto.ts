@@ -1,8 +1,9 @@
 /**
  * Choosing the default backend by measurement: each available backend runs the same small
  * workload shaped like a training step (a matmul, an elementwise chain, a softmax and their
- * gradients), eagerly and compiled (compile.ts, the trainer's default), twice each, and the
- * fastest second run wins. `setBackend('auto')` uses it; so does `setBackend()` when
+ * gradients), eagerly and compiled (compile.ts, the trainer's default), four times each, and
+ * the fastest fourth run wins: the first compiles, and a threaded webasm plan walks its first two
+ * runs on the calling thread to time its steps, then sets up its workers on the third. `setBackend('auto')` uses it; so does `setBackend()` when
  * SMOE_BACKEND is unset.
  */
 import { isBackendAvailable, setBackend, type Backend, type BackendName, type BackendOptions } from './backend.js';
@@ -51,7 +52,7 @@ export async function measureBackends(candidates: readonly BackendName[] = ['web
         try {
           await setBackend(backend, { threads });
           const { run, dispose } = probe(path);
-          await run();
+          for (let warmup = 0; warmup < 3; warmup++) await run();
           const start = performance.now();
           await run();
           timings.push({ backend, threads, path, milliseconds: performance.now() - start });

@@ -15,11 +15,14 @@ const { WebAssemblyWorkerPool } = require('./worker-pool');
  * Sync path ('fused-sync'): steps run back-to-back on the calling thread.
  *
  * Threaded path ('fused-threaded'): when wasm threads exist and the plan is
- * big enough, pool workers execute the WHOLE plan — each worker owns a
- * contiguous cell-range slice of every step and advances step-to-step on an
- * Atomics barrier (generation counter in the shared memory). The main thread
- * dispatches once per call and then waits only for the final generation, so
- * step boundaries cost no main-thread round trip. Threads unavailable or the
+ * big enough, pool workers execute the WHOLE plan, meeting at Atomics
+ * barriers (generation counter in the shared memory). The first runs walk
+ * the plan on the calling thread and time its steps; from then on the long
+ * steps are shared (chunks claimed by whichever worker is free) and the short
+ * ones run whole on one worker with no barrier between them (_schedule). The
+ * main thread dispatches once per call and then waits only for the done word
+ * the final barrier sets, so step boundaries cost no main-thread wake-up or
+ * round trip. Threads unavailable or the
  * plan too small falls back to the sync path; anything the backend cannot
  * take at all degrades to the generic executor as usual.
  */
@@ -29,6 +32,20 @@ const SUPPORTED_VALUE_TYPES = ['Array', 'Input', 'Number', 'Float', 'Integer', '
 // the kernel's own threading floor (kernel.js _threadable): below this many
 // cells in the largest step, splitting cannot beat the dispatch overhead
 const THREAD_MIN_CELLS = 4096;
+
+// A threaded plan's first runs are walked on the calling thread with every
+// step timed; after SCHEDULE_MEASURED_RUNS of them (the first is mostly wasm
+// tier-up), the steps that took at least SHARED_STEP_MS are split over the
+// workers, in CHUNKS_PER_WORKER chunks per worker, and the rest run whole on
+// one worker, with no barrier between consecutive ones. Measured on 2 cores
+// on the demo's training step (~550 steps in 7 plans, ~210 of them long):
+// with a static half of every step per worker and a barrier after each, the
+// workers spent about a third of their time waiting at barriers for a short
+// step's wake-up or a long step's slower half; the schedule runs the plans
+// 1.2-1.3x faster.
+const SCHEDULE_MEASURED_RUNS = 2;
+const CHUNKS_PER_WORKER = 4;
+const SHARED_STEP_MS = 0.2;
 
 // worker-side instance caches key on the entry id; the prefix keeps pipeline
 // ids out of the kernel entry id space (see worker-pool _ensureSetup)
@@ -210,7 +227,9 @@ class WebAssemblyPipelineExecutor {
         this.threaded = true;
         this.kind = 'fused-threaded';
         this.pool = pool;
-        controlOffset = alloc(12);
+        // count, generation, abort, done (the final generation, for the main thread)
+        // and one claim counter per step (shared steps hand out chunks by it)
+        controlOffset = alloc(16 + 4 * plan.steps.length);
       } else {
         // constructed but never spawned a worker; destroy only sets a flag
         pool.destroy();
@@ -400,10 +419,12 @@ class WebAssemblyPipelineExecutor {
         memory: this.memory,
         modules: threadModules,
         moduleMathImports: threadModuleImports,
-        steps: stepRuns.map(stepRun => ({ module: stepRun.moduleIndex, sizeX: stepRun.sizeX })),
+        steps: stepRuns.map(stepRun => ({ module: stepRun.moduleIndex, sizeX: stepRun.sizeX, cells: stepRun.cells })),
         countIndex: controlOffset / 4,
         genIndex: controlOffset / 4 + 1,
         abortIndex: controlOffset / 4 + 2,
+        doneIndex: controlOffset / 4 + 3,
+        claimIndex: controlOffset / 4 + 4,
         workerCount: threadWorkerCount,
         workerRanges,
       };
@@ -584,19 +605,79 @@ class WebAssemblyPipelineExecutor {
       this._writeScalar(slot, args[slot.index]);
     }
     if (this.threaded) {
-      return this._executeThreaded(args);
+      if (this._entry.barrierAfter) return this._executeThreaded(args);
+      // the first runs walk the plan on this thread, timing every step; the
+      // last of them decides which steps the workers share (_schedule)
+      const times = new Float64Array(this._stepRuns.length);
+      this._runSteps(times);
+      this._measuredRuns = (this._measuredRuns || 0) + 1;
+      if (this._measuredRuns >= SCHEDULE_MEASURED_RUNS) this._schedule(times);
+      return Promise.resolve(this._readResults(args));
     }
-    const stepRuns = this._stepRuns;
     // profile: every step timed, summed over the runs (stepProfile())
-    const times = this.pipeline.profile ? (this._stepMs || (this._stepMs = new Float64Array(stepRuns.length))) : null;
+    const times = this.pipeline.profile ? (this._stepMs || (this._stepMs = new Float64Array(this._stepRuns.length))) : null;
+    this._runSteps(times);
+    if (times) this._profiledRuns = (this._profiledRuns || 0) + 1;
+    return this._readResults(args);
+  }
+
+  /** Runs every step on this thread, adding each step's milliseconds to `times` when given. */
+  _runSteps(times) {
+    const stepRuns = this._stepRuns;
     for (let i = 0; i < stepRuns.length; i++) {
       const stepRun = stepRuns[i];
       const start = times ? performance.now() : 0;
       WebAssemblyKernel.dispatchSpans(stepRun.run, stepRun.runSimd, stepRun.cells, stepRun.sizeX, this._drawSeed(stepRun));
       if (times) times[i] += performance.now() - start;
     }
-    if (times) this._profiledRuns = (this._profiledRuns || 0) + 1;
-    return this._readResults(args);
+  }
+
+  /**
+   * The workers' schedule, from one timed walk of the plan: a step that took
+   * at least SHARED_STEP_MS (and has cells for every worker) is shared, its
+   * cells handed out in chunks; every other step runs whole on worker 0. A
+   * barrier follows a shared step, precedes one, and ends the plan; a run of
+   * worker-0 steps needs none inside it (one thread runs them in order), and
+   * the other workers skip it. Every cell is computed by exactly the code it
+   * would be computed by on one thread, so the schedule changes only speed.
+   */
+  _schedule(times) {
+    const entry = this._entry;
+    const steps = this._stepRuns.length;
+    const workers = entry.workerCount;
+    const shared = this._stepRuns.map((stepRun, i) => times[i] >= SHARED_STEP_MS && stepRun.cells >= 4 * workers);
+    const barrierAfter = new Uint8Array(steps);
+    let barriers = 0;
+    for (let i = 0; i < steps; i++) {
+      if (i === steps - 1 || shared[i] || shared[i + 1]) {
+        barrierAfter[i] = 1;
+        barriers++;
+      }
+    }
+    // a shared step's cells go out in CHUNKS_PER_WORKER · workers chunks
+    // (whole quads), each claimed by whichever worker is free: halves of a
+    // step can cost very different times (padding quads, causal rows)
+    const chunks = new Int32Array(steps);
+    for (let i = 0; i < steps; i++) {
+      if (shared[i]) chunks[i] = Math.max(4, Math.ceil(this._stepRuns[i].cells / (CHUNKS_PER_WORKER * workers) / 4) * 4);
+    }
+    // static ranges now only give worker 0 the unshared steps
+    entry.workerRanges = entry.workerRanges.map((_, w) => {
+      const ranges = new Array(steps * 2).fill(0);
+      for (let i = 0; i < steps; i++) {
+        if (w === 0 && !shared[i]) ranges[i * 2 + 1] = this._stepRuns[i].cells;
+      }
+      return ranges;
+    });
+    entry.chunks = chunks;
+    entry.barrierAfter = barrierAfter;
+    entry.barriers = barriers;
+    this._threadSchedule = { steps, shared: shared.filter(Boolean).length, barriers, workers };
+  }
+
+  /** The threaded schedule's summary (see Pipeline.threadSchedule); null until set. */
+  threadSchedule() {
+    return this._threadSchedule || null;
   }
 
   /** Per step: its kernel, output size, milliseconds summed over the profiled runs and their count; null when the run was not timed step by step (threads, or no `profile`). */
@@ -641,7 +722,10 @@ class WebAssemblyPipelineExecutor {
       this._abortError = null;
     }
     const baseGen = Atomics.load(i32, entry.genIndex);
-    const finalGen = baseGen + this._stepRuns.length;
+    const finalGen = baseGen + entry.barriers;
+    // the claim counters start every run at 0 (the dispatch message orders
+    // these stores before the workers' first claim)
+    i32.fill(0, entry.claimIndex, entry.claimIndex + this._stepRuns.length);
     const dispatched = this.pool.dispatchPipeline(entry, { baseGen, seeds });
     // a dead worker rejects its task here; without the abort the surviving
     // workers would sit on a barrier that can never fill
@@ -659,6 +743,7 @@ class WebAssemblyPipelineExecutor {
   _waitForGeneration(target) {
     const i32 = this.i32;
     const genIndex = this._entry.genIndex;
+    const doneIndex = this._entry.doneIndex;
     const waitAsync = typeof Atomics.waitAsync === 'function' ? Atomics.waitAsync : null;
     return new Promise((resolve, reject) => {
       // Atomics.waitAsync does not hold Node's event loop; if the workers'
@@ -679,6 +764,9 @@ class WebAssemblyPipelineExecutor {
           settle(reject, this._abortError);
           return;
         }
+        // the done word moves once a run (at its final barrier): read before the
+        // generation, a wait on it cannot miss that store
+        const done = Atomics.load(i32, doneIndex);
         const gen = Atomics.load(i32, genIndex);
         if (gen >= target) {
           settle(resolve);
@@ -701,7 +789,7 @@ class WebAssemblyPipelineExecutor {
         }
         if (waitAsync) {
           const slice = Math.max(1, Math.min(200, this.sanityTimeoutMs));
-          const wait = waitAsync(i32, genIndex, gen, slice);
+          const wait = waitAsync(i32, doneIndex, done, slice);
           if (wait.async) {
             wait.value.then(check);
           } else {
@@ -730,6 +818,7 @@ class WebAssemblyPipelineExecutor {
     if (this.i32 && this._entry) {
       Atomics.store(this.i32, this._entry.abortIndex, 1);
       Atomics.notify(this.i32, this._entry.genIndex);
+      Atomics.notify(this.i32, this._entry.doneIndex);
     }
     // whichever workers still owe acks are why the barrier stalled; retire
     // them so the next run respawns fresh slots. A browser worker killed by

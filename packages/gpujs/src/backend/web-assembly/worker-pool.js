@@ -37,15 +37,31 @@ function defaultConcurrency() {
  *
  * Pipeline entries ('pipelineSetup'/'pipelineRun') execute a WHOLE fused
  * plan per task: every step module is instantiated over the plan's shared
- * memory once at setup, then one run message walks all steps with an
- * Atomics barrier between them — a generation counter in the shared memory,
- * so step boundaries cost no postMessage round trip. Waits are sliced to
+ * memory once at setup, then one run message walks all steps, meeting at
+ * Atomics barriers — a generation counter in the shared memory, so step
+ * boundaries cost no postMessage round trip. A run's schedule (barrierAfter,
+ * chunks) may share only the long steps: their cells go out in chunks claimed
+ * from a per-step counter, the other steps run whole on one worker with no
+ * barrier between consecutive ones; without a schedule every step is split by
+ * the static ranges and followed by a barrier. The last barrier also sets the
+ * done word, the one the main thread waits on. Waits are sliced to
  * 100ms so a barrier that can never fill (a peer died) is escapable: the
  * main thread sets the abort word and notifies the generation word, and
  * every check of either releases the worker to ack and go idle.
  */
 const WORKER_SOURCE = `
 var entries = {};
+// cells [start, end) of a kernel entry or plan step: quads on the SIMD export where the row width
+// lets them (a 4-aligned start keeps every quad inside one row), the rest scalar
+function runRange(step, start, end, seed) {
+  if (step.runSimd && (step.sizeX & 3) === 0 && (start & 3) === 0) {
+    var quadEnd = end - ((end - start) & 3);
+    if (quadEnd > start) step.runSimd(start, quadEnd, seed);
+    if (quadEnd < end) step.run(quadEnd, end, seed);
+  } else {
+    step.run(start, end, seed);
+  }
+}
 var pipelines = {};
 function handleMessage(message, post) {
   if (message.type === 'setup') {
@@ -76,7 +92,8 @@ function handleMessage(message, post) {
       steps.push({
         run: exported.run,
         runSimd: exported.run_simd || null,
-        sizeX: message.steps[i].sizeX
+        sizeX: message.steps[i].sizeX,
+        cells: message.steps[i].cells
       });
     }
     pipelines[message.id] = {
@@ -84,24 +101,16 @@ function handleMessage(message, post) {
       i32: new Int32Array(message.memory.buffer),
       countIndex: message.countIndex,
       genIndex: message.genIndex,
-      abortIndex: message.abortIndex
+      abortIndex: message.abortIndex,
+      doneIndex: message.doneIndex,
+      claimIndex: message.claimIndex
     };
     post({ type: 'ready', id: message.id });
   } else if (message.type === 'release') {
     delete entries[message.id];
     delete pipelines[message.id];
   } else if (message.type === 'run') {
-    var entry = entries[message.id];
-    var start = message.start;
-    var end = message.end;
-    var seed = message.seed;
-    if (entry.runSimd && (entry.sizeX & 3) === 0 && (start & 3) === 0) {
-      var quadEnd = end - ((end - start) & 3);
-      if (quadEnd > start) entry.runSimd(start, quadEnd, seed);
-      if (quadEnd < end) entry.run(quadEnd, end, seed);
-    } else {
-      entry.run(start, end, seed);
-    }
+    runRange(entries[message.id], message.start, message.end, message.seed);
     post({ type: 'done', taskId: message.taskId });
   } else if (message.type === 'pipelineRun') {
     var pipeline = pipelines[message.id];
@@ -117,20 +126,29 @@ function handleMessage(message, post) {
       var start = message.ranges[s * 2];
       var end = message.ranges[s * 2 + 1];
       var seed = message.seeds[s];
-      if (end > start) {
-        if (step.runSimd && (step.sizeX & 3) === 0 && (start & 3) === 0) {
-          var quadEnd = end - ((end - start) & 3);
-          if (quadEnd > start) step.runSimd(start, quadEnd, seed);
-          if (quadEnd < end) step.run(quadEnd, end, seed);
-        } else {
-          step.run(start, end, seed);
+      var chunk = message.chunks ? message.chunks[s] : 0;
+      if (chunk > 0) {
+        // a shared step: claim chunks until the step's cells are handed out
+        for (;;) {
+          start = Atomics.add(i32, pipeline.claimIndex + s, 1) * chunk;
+          if (start >= step.cells) break;
+          runRange(step, start, Math.min(start + chunk, step.cells), seed);
         }
+      } else if (end > start) {
+        runRange(step, start, end, seed);
       }
+      // the schedule's steps run by one worker back to back need no barrier
+      // between them: only after a shared step, before one, and at the end
+      if (message.barrierAfter && !message.barrierAfter[s]) continue;
       gen++;
       if (Atomics.add(i32, pipeline.countIndex, 1) + 1 === message.workerCount) {
         Atomics.store(i32, pipeline.countIndex, 0);
         Atomics.store(i32, pipeline.genIndex, gen);
         Atomics.notify(i32, pipeline.genIndex);
+        if (s === pipeline.steps.length - 1) {
+          Atomics.store(i32, pipeline.doneIndex, gen);
+          Atomics.notify(i32, pipeline.doneIndex);
+        }
       } else {
         for (;;) {
           if (Atomics.load(i32, pipeline.genIndex) >= gen) break;
@@ -330,6 +348,8 @@ class WebAssemblyWorkerPool {
         countIndex: entry.countIndex,
         genIndex: entry.genIndex,
         abortIndex: entry.abortIndex,
+        doneIndex: entry.doneIndex,
+        claimIndex: entry.claimIndex,
       } : {
         type: 'setup',
         id: entry.id,
@@ -415,6 +435,8 @@ class WebAssemblyWorkerPool {
           id: entry.id,
           taskId,
           ranges: entry.workerRanges[index],
+          barrierAfter: entry.barrierAfter || null,
+          chunks: entry.chunks || null,
           seeds: run.seeds,
           baseGen: run.baseGen,
           workerCount: entry.workerCount,
