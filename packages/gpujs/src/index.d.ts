@@ -277,6 +277,8 @@ export class WebAssemblyKernel extends Kernel {
   poolSize: number | null;
   /** results are the flat output region (x fastest, Array(n) cells interleaved) */
   flatOutput: boolean;
+  /** Array(n) components written as n output rows per row of cells; results come back flat */
+  componentRows: boolean;
 }
 export class GLKernel extends Kernel {
 
@@ -366,6 +368,12 @@ export interface IKernelSettings {
   poolSize?: number;
   /** webasm and webgpu: return one flat Float32Array (x fastest; an Array(n) return interleaves n floats per cell) instead of nested arrays */
   flatOutput?: boolean;
+  /**
+   * webasm and webgpu: an Array(n) result is written as n output rows per row of cells
+   * (component c of thread (x, y, z) at ((z·Y + y)·n + c)·X + x) instead of n interleaved floats
+   * per cell; the result comes back flat. The cpu backend refuses it.
+   */
+  componentRows?: boolean;
   onRequestFallback?: () => Kernel;
   optimizeFloatMemory?: boolean;
   dynamicOutput?: boolean;

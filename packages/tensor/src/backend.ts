@@ -113,6 +113,9 @@ export class Backend {
       // per-kernel settings win: `asyncMode: false` runs a cheap kernel on the calling thread
       // of an asynchronous webasm backend (its result is then an array, not a promise)
       Object.assign(settings, extra);
+      // gpu.js's cpu backend has no componentRows: it returns interleaved cells, rearranged here
+      const hostRows = this.name === 'cpu' && settings.componentRows === true;
+      if (hostRows) delete settings.componentRows;
       const k = this.gpu.createKernel(source as never, settings as never) as IKernelRunShortcut;
       this.shortcuts.set(key, k);
       compiled = k as unknown as CompiledKernel;
@@ -120,9 +123,12 @@ export class Backend {
         // nested results (2-D/3-D outputs, Array(n) returns, a backend without flatOutput)
         // come back flat; a flat result passes through untouched
         const run = compiled;
+        const dims = typeof output === 'number' ? [output] : output;
+        const cells = dims.reduce((product, d) => product * d, 1);
+        const shape = hostRows ? (result: unknown) => componentRows(flatten(result), dims[0], cells) : flatten;
         compiled = (...args) => {
           const result = run(...args);
-          return isPromiseLike(result) ? result.then(flatten) : flatten(result);
+          return isPromiseLike(result) ? result.then(shape) : shape(result);
         };
       }
       if (this.name === 'webgpu') compiled = this.trackIdle(compiled);
@@ -203,6 +209,21 @@ function isPromiseLike<T>(value: unknown): value is Promise<T> {
 }
 
 /** A kernel result as one flat Float32Array: typed arrays pass through, nested arrays are concatenated in order. */
+/**
+ * Interleaved Array(n) results (n floats per cell, `cells` cells in rows of `width`) in the
+ * layout gpu.js's `componentRows` writes: each row of cells becomes n rows, one per component.
+ */
+export function componentRows(values: Float32Array, width: number, cells: number): Float32Array {
+  const n = values.length / cells;
+  const out = new Float32Array(values.length);
+  for (let row = 0; row < cells / width; row++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < n; c++) out[(row * n + c) * width + x] = values[(row * width + x) * n + c];
+    }
+  }
+  return out;
+}
+
 export function flatten(value: unknown): Float32Array {
   if (value instanceof Float32Array) return value;
   const parts: ArrayLike<number>[] = [];

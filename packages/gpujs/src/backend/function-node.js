@@ -129,6 +129,10 @@ class FunctionNode {
     this.dynamicArguments = null;
     this.strictTypingChecking = false;
     this.fixIntegerDivisionAccuracy = null;
+    // root kernels returning Array(n): write the n components of a row of
+    // cells as n consecutive output rows (webasm and webgpu; see the kernel
+    // setting componentRows)
+    this.componentRows = false;
 
     if (settings) {
       for (const p in settings) {

@@ -242,6 +242,14 @@ class Kernel {
     this.optimizeFloatMemory = null;
     this.strictIntegers = false;
     this.fixIntegerDivisionAccuracy = null;
+    /**
+     * Array(n) results as n output rows per row of cells: component c of thread
+     * (x, y, z) at ((z·Y + y)·n + c)·X + x, X and Y the output's width and
+     * height, instead of n interleaved floats per cell. Results come back flat.
+     * webasm and webgpu; the cpu backend refuses it.
+     * @type {Boolean}
+     */
+    this.componentRows = false;
 
     /**
      * Seed for Math.random() so kernel runs are reproducible; null seeds from Math.random()

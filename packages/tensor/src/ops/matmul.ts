@@ -19,9 +19,11 @@
  *   adds, and the SIMD code generator runs four consecutive columns as the four lanes of one
  *   f32x4 (the `b[… + this.thread.x]` load is one contiguous v128 load, A's values are splats).
  *   B must have contiguous columns, so a transposed B is first packed by a copy kernel; a
- *   transposed A is read through its strides. The tile kernel writes [batch][⌊M/4⌋][N][4]; the
- *   M mod 4 rows left over come from a one-row-per-thread kernel with the same loads, and an
- *   assemble kernel (tiling.ts, shared with groupedMatmul) interleaves both into [batch][M][N].
+ *   transposed A is read through its strides. Where M is a multiple of 4 the tile kernel writes
+ *   its 4 rows as rows (gpu.js `componentRows`: four v128 stores per SIMD quad), which is the
+ *   [batch][M][N] result itself. Otherwise it writes [batch][⌊M/4⌋][N][4] tiles, the M mod 4 rows
+ *   left over come from a one-row-per-thread kernel with the same loads, and an assemble kernel
+ *   (tiling.ts, shared with groupedMatmul) interleaves both into [batch][M][N].
  *   Integer constants (`strictIntegers`) keep the index math in i32, and `flatOutput` returns
  *   the Array(4) result as one flat array.
  *   Both kernels sum over k in ascending order, as the direct kernel does.
@@ -188,7 +190,9 @@ function tiled(a: Tensor, b: Tensor, g: MatmulGeometry): Storage {
   const aK = ta ? m : 1;
   const bBatch = bShared ? 0 : k * n;
   const work = batches * m * n * k;
-  const tiles = m4 === 0 ? null : carrier(launch({
+  // M a multiple of 4: the tile kernel writes its rows in place ([batches][m][n]), nothing to assemble
+  const inPlace = mt === 0;
+  const tiles = m4 === 0 ? null : launch({
     op: 'matmul-tile',
     source: matmulTileKernel,
     output: batches * m4 * n * 4,
@@ -210,8 +214,9 @@ function tiled(a: Tensor, b: Tensor, g: MatmulGeometry): Storage {
       bLast: (k - 1) * n,
     },
     inputs: [a, packed],
-    settings: tileSettings(work),
-  }), batches * m4 * n * 4);
+    settings: tileSettings(work, inPlace),
+  });
+  if (tiles && inPlace) return tiles;
   const rest = mt === 0 ? null : launch({
     op: 'matmul-rows',
     source: matmulRowKernel,
@@ -223,7 +228,7 @@ function tiled(a: Tensor, b: Tensor, g: MatmulGeometry): Storage {
     settings: m4 > 0 ? copySettings() : tileSettings(work),
   });
   if (!tiles) return rest as Storage;
-  return assembleRows(tiles, rest === null ? null : carrier(rest, batches * mt * n), batches, m, n);
+  return assembleRows(carrier(tiles, batches * m4 * n * 4), rest === null ? null : carrier(rest, batches * mt * n), batches, m, n);
 }
 
 /** matmul's gpu.js kernels, one implementation for every backend: the path `matmulPlan` chooses. */

@@ -14,8 +14,9 @@
  *
  * A path can be forced on every backend (`forceTilingPath`, for tests and benchmarks). The
  * tiled paths' kernels run with integer constants (`strictIntegers`: i32 index math) and a
- * flat `Array(4)` result (`flatOutput`), and both write 4-row tiles that `assembleRows`
- * interleaves back into rows.
+ * flat `Array(4)` result (`flatOutput`). Their 4 values per thread are 4 rows of one column:
+ * written as rows (`componentRows`) where the rows divide into quads, else as interleaved tiles
+ * that `assembleRows` turns back into rows.
  */
 import { getBackend, type BackendName, type KernelThis } from '../backend.js';
 import { launch } from '../kernel.js';
@@ -64,10 +65,13 @@ export function tilingPath(op: TiledOp, work: number, tableMayTile = true): Tili
 
 /**
  * gpu.js settings of a tiled-path kernel doing `work` multiply-adds: integer constants and a
- * flat result; below the backend's `threadedMinWork`, on the calling thread.
+ * flat result; below the backend's `threadedMinWork`, on the calling thread. With `rows`, the
+ * kernel's 4 values per thread are written as 4 output rows (`componentRows`): a tile grid
+ * [n, m/4, batches] then writes [batches][m][n] itself, with no assemble kernel after it.
  */
-export function tileSettings(work: number): Record<string, boolean> {
+export function tileSettings(work: number, rows = false): Record<string, boolean> {
   const settings: Record<string, boolean> = { strictIntegers: true, flatOutput: true };
+  if (rows) settings.componentRows = true;
   const least = tilingTables[getBackend().name].threadedMinWork;
   if (least !== undefined && work < least) settings.asyncMode = false;
   return settings;

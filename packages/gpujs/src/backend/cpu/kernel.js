@@ -111,6 +111,9 @@ class CPUKernel extends Kernel {
         throw new Error('Output must have 2 dimensions on graphical mode');
       }
     }
+    if (this.componentRows) {
+      throw new Error('componentRows is a webasm and webgpu setting; the cpu backend returns Array(n) results as nested arrays (rearrange them on the host)');
+    }
 
     this.checkOutput();
   }

@@ -1011,7 +1011,15 @@ class WebAssemblyFunctionNode extends FunctionNode {
     this.em.globalGet(dataIndexGlobal);
     if (componentCount !== 1) {
       this.em.i32Const(componentCount).i32Mul();
-      if (component !== 0) this.em.i32Const(component).i32Add();
+      if (this.componentRows) {
+        // (data_index − x)·n + c·X + x: the cell's row as n rows of X
+        // (no assembler: the analysis pass, whose globals are placeholders)
+        this.em.globalGet(this.assembler ? this.assembler.globals.threadX : 0).i32Const(componentCount - 1).i32Mul().i32Sub();
+        const offset = component * this.output[0];
+        if (offset !== 0) this.em.i32Const(offset).i32Add();
+      } else if (component !== 0) {
+        this.em.i32Const(component).i32Add();
+      }
     }
     this.em.i32Const(2).i32Shl();
   }
@@ -3271,6 +3279,26 @@ class WebAssemblyFunctionNode extends FunctionNode {
         em.localGet(addr).v128Load(outputOffset, 2);
         em.localGet(maskLocal).v128Bitselect();
         em.v128Store(outputOffset, 2);
+      }
+      return;
+    }
+    if (this.componentRows) {
+      // the quad's 4 cells are consecutive x of one row: each component is
+      // 4 consecutive floats of its output row, one v128 store
+      em.globalGet(globals.dataIndex).i32Const(n).i32Mul();
+      em.globalGet(globals.threadX).i32Const(n - 1).i32Mul().i32Sub();
+      em.i32Const(2).i32Shl().localSet(addr);
+      for (let c = 0; c < n; c++) {
+        const offset = outputOffset + c * this.output[0] * 4;
+        em.localGet(addr);
+        if (maskLocal === -1) {
+          em.localGet(comps[c]);
+        } else {
+          em.localGet(comps[c]);
+          em.localGet(addr).v128Load(offset, 2);
+          em.localGet(maskLocal).v128Bitselect();
+        }
+        em.v128Store(offset, 2);
       }
       return;
     }

@@ -332,7 +332,7 @@ class WebAssemblyKernel extends Kernel {
    * backend cannot store, so build() can degrade to cpu.
    */
   translateSource() {
-    const functionBuilder = this.functionBuilder = FunctionBuilder.fromKernel(this, WebAssemblyFunctionNode);
+    const functionBuilder = this.functionBuilder = FunctionBuilder.fromKernel(this, WebAssemblyFunctionNode, { componentRows: this.componentRows });
     this.tracedFunctions = functionBuilder.traceFunctionCalls('kernel', []);
     if (!this.returnType) {
       this.returnType = functionBuilder.getKernelResultType();
@@ -1017,7 +1017,8 @@ class WebAssemblyKernel extends Kernel {
    * locally — the web-gpu kernel's exact conventions.
    */
   _shapeOutput(data, output, componentCount) {
-    if (this.flatOutput) return data;
+    // the rows layout has no nested shape: it comes back flat
+    if (this.flatOutput || this.componentRows) return data;
     const [width, height, depth] = [output[0], output[1] || 1, output[2] || 1];
     if (componentCount === 1) {
       switch (output.length) {

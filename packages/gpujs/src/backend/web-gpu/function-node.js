@@ -305,7 +305,11 @@ class WGSLFunctionNode extends FunctionNode {
           const temp = this.getInternalVariableName('kernelResultVec');
           retArr.push(`let ${ temp } : ${ typeMap[this.returnType] } = ${ result.join('') };\n`);
           for (let c = 0; c < n; c++) {
-            retArr.push(`result[data_index * ${ n } + ${ c }] = ${ temp }.${ vectorComponents[c] };\n`);
+            // componentRows: the row of cells (data_index − x) becomes n rows of outputX
+            const index = this.componentRows ?
+              `(data_index - i32(threadGid.x)) * ${ n } + ${ c } * i32(params.outputX) + i32(threadGid.x)` :
+              `data_index * ${ n } + ${ c }`;
+            retArr.push(`result[${ index }] = ${ temp }.${ vectorComponents[c] };\n`);
           }
           retArr.push('return;');
           break;

@@ -283,7 +283,7 @@ class WebGPUKernel extends Kernel {
   }
 
   translateSource() {
-    const functionBuilder = FunctionBuilder.fromKernel(this, WGSLFunctionNode);
+    const functionBuilder = FunctionBuilder.fromKernel(this, WGSLFunctionNode, { componentRows: this.componentRows });
     // dependencies first, the root kernel's bare body statements last
     const prototypes = functionBuilder.getPrototypes('kernel');
     this.translatedBody = prototypes[prototypes.length - 1];
@@ -1057,7 +1057,8 @@ class WebGPUKernel extends Kernel {
    * texel stride 4), shaped locally.
    */
   _shapeOutput(data, output, componentCount) {
-    if (this.flatOutput) return data;
+    // the rows layout has no nested shape: it comes back flat
+    if (this.flatOutput || this.componentRows) return data;
     const [width, height, depth] = [output[0], output[1] || 1, output[2] || 1];
     if (componentCount === 1) {
       switch (output.length) {
