@@ -15,8 +15,8 @@
  * A path can be forced on every backend (`forceTilingPath`, for tests and benchmarks). The
  * tiled paths' kernels run with integer constants (`strictIntegers`: i32 index math) and a
  * flat `Array(4)` result (`flatOutput`). Their 4 values per thread are 4 rows of one column:
- * written as rows (`componentRows`) where the rows divide into quads, else as interleaved tiles
- * that `assembleRows` turns back into rows.
+ * matmul writes them as rows (`componentRows`) where M divides into quads; otherwise, and in
+ * groupedMatmul, they are interleaved tiles that `assembleRows` (or a scatter) turns into rows.
  */
 import { getBackend, type BackendName, type KernelThis } from '../backend.js';
 import { launch } from '../kernel.js';
