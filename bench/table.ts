@@ -78,5 +78,7 @@ console.log('\nA ratio above 1 means this variant takes less time per step than 
 for (const p of parsed) {
   if (!p.profile || !p.kernels) continue;
   console.log(`\nKernel time of the ${p.model} model's compiled step by op (${fmt(p.kernelMs)} ms in all, warm-up included):\n`);
-  console.log(['| op | kernel | share | calls |', '|---|---|---|---|', ...p.kernels.map((k) => `| ${k.op} | ${k.kernel} | ${(100 * k.share).toFixed(1)} % | ${k.calls} |`)].join('\n'));
+  // an elementwise op is named by its whole expression: its first 40 characters say which it is
+  const name = (op: string): string => (op.length > 40 ? `${op.slice(0, 40)}…` : op);
+  console.log(['| op | kernel | share | calls |', '|---|---|---|---|', ...p.kernels.map((k) => `| ${name(k.op)} | ${k.kernel} | ${(100 * k.share).toFixed(1)} % | ${k.calls} |`)].join('\n'));
 }
