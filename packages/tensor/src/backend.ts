@@ -208,7 +208,6 @@ function isPromiseLike<T>(value: unknown): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
 }
 
-/** A kernel result as one flat Float32Array: typed arrays pass through, nested arrays are concatenated in order. */
 /**
  * Interleaved Array(n) results (n floats per cell, `cells` cells in rows of `width`) in the
  * layout gpu.js's `componentRows` writes: each row of cells becomes n rows, one per component.
@@ -224,6 +223,7 @@ export function componentRows(values: Float32Array, width: number, cells: number
   return out;
 }
 
+/** A kernel result as one flat Float32Array: typed arrays pass through, nested arrays are concatenated in order. */
 export function flatten(value: unknown): Float32Array {
   if (value instanceof Float32Array) return value;
   const parts: ArrayLike<number>[] = [];
