@@ -1008,20 +1008,29 @@ class WebAssemblyFunctionNode extends FunctionNode {
   }
 
   emitComponentAddress(dataIndexGlobal, componentCount, component) {
+    if (componentCount !== 1 && this.componentRows) {
+      // no assembler: the analysis pass, whose globals are placeholders
+      this.emitComponentRowBase(dataIndexGlobal, this.assembler ? this.assembler.globals.threadX : 0, componentCount);
+      const offset = component * this.output[0];
+      if (offset !== 0) this.em.i32Const(offset).i32Add();
+      this.em.i32Const(2).i32Shl();
+      return;
+    }
     this.em.globalGet(dataIndexGlobal);
     if (componentCount !== 1) {
       this.em.i32Const(componentCount).i32Mul();
-      if (this.componentRows) {
-        // (data_index − x)·n + c·X + x: the cell's row as n rows of X
-        // (no assembler: the analysis pass, whose globals are placeholders)
-        this.em.globalGet(this.assembler ? this.assembler.globals.threadX : 0).i32Const(componentCount - 1).i32Mul().i32Sub();
-        const offset = component * this.output[0];
-        if (offset !== 0) this.em.i32Const(offset).i32Add();
-      } else if (component !== 0) {
-        this.em.i32Const(component).i32Add();
-      }
+      if (component !== 0) this.em.i32Const(component).i32Add();
     }
     this.em.i32Const(2).i32Shl();
+  }
+
+  /**
+   * componentRows: (data_index − x)·n on the stack, the first of the n output
+   * rows the cell's row of X cells becomes; component c's row is c·X further.
+   */
+  emitComponentRowBase(dataIndexGlobal, threadXGlobal, componentCount) {
+    this.em.globalGet(dataIndexGlobal).i32Const(componentCount).i32Mul();
+    this.em.globalGet(threadXGlobal).i32Const(componentCount - 1).i32Mul().i32Sub();
   }
 
   stmtIf(ifNode) {
@@ -3285,8 +3294,7 @@ class WebAssemblyFunctionNode extends FunctionNode {
     if (this.componentRows) {
       // the quad's 4 cells are consecutive x of one row: each component is
       // 4 consecutive floats of its output row, one v128 store
-      em.globalGet(globals.dataIndex).i32Const(n).i32Mul();
-      em.globalGet(globals.threadX).i32Const(n - 1).i32Mul().i32Sub();
+      this.emitComponentRowBase(globals.dataIndex, globals.threadX, n);
       em.i32Const(2).i32Shl().localSet(addr);
       for (let c = 0; c < n; c++) {
         const offset = outputOffset + c * this.output[0] * 4;

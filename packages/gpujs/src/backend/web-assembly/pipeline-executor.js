@@ -389,30 +389,8 @@ class WebAssemblyPipelineExecutor {
       };
     }
     if (this.threaded) {
-      // per-(worker, step) cell ranges are static — shapes are baked — so
-      // they compute once and ride every run message. The split matches the
-      // kernel's threaded contract: contiguous chunks, starts aligned down
-      // to a multiple of 4 so every worker can enter run_simd, last worker
-      // absorbs the tail; a worker idle for a small step still owns an
-      // (empty) range because the barrier fills only at workerCount arrivals
-      const workerRanges = [];
-      for (let w = 0; w < threadWorkerCount; w++) {
-        const ranges = new Array(plan.steps.length * 2);
-        for (let i = 0; i < plan.steps.length; i++) {
-          const cells = stepRuns[i].cells;
-          let chunk = Math.ceil(cells / threadWorkerCount) & ~3;
-          if (chunk < 4) chunk = 4;
-          const start = w * chunk;
-          if (start >= cells) {
-            ranges[i * 2] = 0;
-            ranges[i * 2 + 1] = 0;
-          } else {
-            ranges[i * 2] = start;
-            ranges[i * 2 + 1] = w === threadWorkerCount - 1 ? cells : Math.min(start + chunk, cells);
-          }
-        }
-        workerRanges.push(ranges);
-      }
+      // the workers' ranges, chunks and barriers come from the plan's measured
+      // first runs (_schedule); no run reaches the workers before them
       this._entry = {
         id: 'pipeline:' + nextPipelineEntryId++,
         pipeline: true,
@@ -426,7 +404,10 @@ class WebAssemblyPipelineExecutor {
         doneIndex: controlOffset / 4 + 3,
         claimIndex: controlOffset / 4 + 4,
         workerCount: threadWorkerCount,
-        workerRanges,
+        workerRanges: null,
+        chunks: null,
+        barrierAfter: null,
+        barriers: 0,
       };
     }
     for (let i = 0; i < uploadArrays.length; i++) {
@@ -661,8 +642,10 @@ class WebAssemblyPipelineExecutor {
     for (let i = 0; i < steps; i++) {
       if (shared[i]) chunks[i] = Math.max(4, Math.ceil(this._stepRuns[i].cells / (CHUNKS_PER_WORKER * workers) / 4) * 4);
     }
-    // static ranges now only give worker 0 the unshared steps
-    entry.workerRanges = entry.workerRanges.map((_, w) => {
+    // per worker, the [start, end) of every unshared step: all of it on
+    // worker 0, none elsewhere (a worker idle for a step still meets its
+    // barriers: they fill only at workerCount arrivals)
+    entry.workerRanges = Array.from({ length: workers }, (_, w) => {
       const ranges = new Array(steps * 2).fill(0);
       for (let i = 0; i < steps; i++) {
         if (w === 0 && !shared[i]) ranges[i * 2 + 1] = this._stepRuns[i].cells;

@@ -40,10 +40,9 @@ function defaultConcurrency() {
  * memory once at setup, then one run message walks all steps, meeting at
  * Atomics barriers — a generation counter in the shared memory, so step
  * boundaries cost no postMessage round trip. A run's schedule (barrierAfter,
- * chunks) may share only the long steps: their cells go out in chunks claimed
- * from a per-step counter, the other steps run whole on one worker with no
- * barrier between consecutive ones; without a schedule every step is split by
- * the static ranges and followed by a barrier. The last barrier also sets the
+ * chunks, ranges) shares only the long steps: their cells go out in chunks
+ * claimed from a per-step counter, the other steps run whole on one worker
+ * (its static range) with no barrier between consecutive ones. The last barrier also sets the
  * done word, the one the main thread waits on. Waits are sliced to
  * 100ms so a barrier that can never fill (a peer died) is escapable: the
  * main thread sets the abort word and notifies the generation word, and
@@ -126,7 +125,7 @@ function handleMessage(message, post) {
       var start = message.ranges[s * 2];
       var end = message.ranges[s * 2 + 1];
       var seed = message.seeds[s];
-      var chunk = message.chunks ? message.chunks[s] : 0;
+      var chunk = message.chunks[s];
       if (chunk > 0) {
         // a shared step: claim chunks until the step's cells are handed out
         for (;;) {
@@ -139,7 +138,7 @@ function handleMessage(message, post) {
       }
       // the schedule's steps run by one worker back to back need no barrier
       // between them: only after a shared step, before one, and at the end
-      if (message.barrierAfter && !message.barrierAfter[s]) continue;
+      if (!message.barrierAfter[s]) continue;
       gen++;
       if (Atomics.add(i32, pipeline.countIndex, 1) + 1 === message.workerCount) {
         Atomics.store(i32, pipeline.countIndex, 0);
@@ -406,8 +405,9 @@ class WebAssemblyWorkerPool {
    * a worker that dies rejects its task through the pool's usual machinery,
    * which is the caller's signal to set the entry's abort word.
    * @param {Object} entry pipeline entry: {id, pipeline, memory, modules,
-   * moduleMathImports, steps, countIndex, genIndex, abortIndex, workerCount,
-   * workerRanges}
+   * moduleMathImports, steps, countIndex, genIndex, abortIndex, doneIndex,
+   * claimIndex, workerCount, and the schedule: workerRanges, chunks,
+   * barrierAfter}
    * @param {Object} run per-call inputs: {baseGen, seeds}
    * @returns {Promise<void>} resolves when every worker has acked its walk
    * of the plan
@@ -435,8 +435,8 @@ class WebAssemblyWorkerPool {
           id: entry.id,
           taskId,
           ranges: entry.workerRanges[index],
-          barrierAfter: entry.barrierAfter || null,
-          chunks: entry.chunks || null,
+          barrierAfter: entry.barrierAfter,
+          chunks: entry.chunks,
           seeds: run.seeds,
           baseGen: run.baseGen,
           workerCount: entry.workerCount,
