@@ -3,7 +3,8 @@
  * thread and time every step; after them the long steps are shared out in chunks and the short
  * ones run whole on one worker, with barriers only around shared steps and at the end. The
  * values must be exactly those of one thread, run after run, with the data crossing between
- * shared and unshared steps in both directions.
+ * shared and unshared steps in both directions. Threaded plans share the process's one worker
+ * pool: plans run at the same time never wait at each other's barriers.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import gpujs from '@smoe/gpu.js';
 const { GPU } = gpujs;
 const require = createRequire(import.meta.url);
 const { WebAssemblyKernel } = require('../src/backend/web-assembly/kernel.js') as { WebAssemblyKernel: { isThreadsSupported: boolean } };
-const { defaultConcurrency } = require('../src/backend/web-assembly/worker-pool.js') as { defaultConcurrency(): number };
+const { defaultConcurrency, sharedWorkerCount } = require('../src/backend/web-assembly/worker-pool.js') as { defaultConcurrency(): number; sharedWorkerCount(): number };
 
 interface Schedule {
   steps: number;
@@ -20,12 +21,13 @@ interface Schedule {
   barriers: number;
   workers: number;
 }
-type Pipeline = ((...args: unknown[]) => Promise<Float32Array[]>) & { executorKind: string; threadSchedule(): Schedule | null; destroy(): Promise<void> };
+type Pipeline = ((...args: unknown[]) => Promise<Float32Array[]>) & { executorKind: string; threadSchedule(): Schedule | null; destroy(): Promise<void>; pipeline: { _executor: { pool: unknown } } };
 
 const N = 1 << 16; // long steps: 65,536 cells of a 64-term sum (well over the 0.2 ms a step is shared from)
 const M = 16; // short steps: 16 cells
 
-function build(threads: boolean): { gpu: { destroy(): unknown }; pipeline: Pipeline } {
+/** A 7-step plan: two long steps (shared out) and five short ones. `offset` makes plans of different sources. */
+function build(threads: boolean, offset = 0): { gpu: { destroy(): unknown }; pipeline: Pipeline } {
   const gpu = new GPU({ mode: 'webasm' });
   const settings = { asyncMode: threads, precision: 'single' } as never;
   // long: out[x] = Σ_{i<64} a[(x + i) mod N] · 2^-6 + b[x mod 16]
@@ -48,9 +50,9 @@ function build(threads: boolean): { gpu: { destroy(): unknown }; pipeline: Pipel
   );
   const scale = gpu.createKernel(
     function (a: Float32Array) {
-      return a[this.thread.x] * 0.5 - 1;
+      return a[this.thread.x] * 0.5 - this.constants.offset;
     },
-    { ...(settings as object), output: [M] } as never,
+    { ...(settings as object), output: [M], constants: { offset: 1 + offset } } as never,
   );
   const pipeline = gpu.createPipeline(
     function (a: unknown, b: unknown) {
@@ -103,6 +105,38 @@ describe.skipIf(!WebAssemblyKernel.isThreadsSupported || defaultConcurrency() < 
       await threaded.pipeline.destroy();
       one.gpu.destroy();
       threaded.gpu.destroy();
+    }
+  });
+
+  it('runs plans of one process on one pool, at the same time, without waiting at each other’s barriers', async () => {
+    const plans = [0, 1, 2].map((offset) => ({ one: build(false, offset), threaded: build(true, offset) }));
+    try {
+      for (let run = 0; run < 5; run++) {
+        const [a, b] = inputs(run);
+        // every plan's run is in flight at once: their messages reach the workers in one order
+        const got = await Promise.all(plans.map((p) => p.threaded.pipeline(a, b)));
+        for (let i = 0; i < plans.length; i++) {
+          const expected = await plans[i].one.pipeline(a, b);
+          expect(got[i][0]).toEqual(expected[0]);
+          expect(Array.from(got[i][1])).toEqual(Array.from(expected[1]));
+        }
+      }
+      const pools = new Set(plans.map((p) => p.threaded.pipeline.pipeline._executor.pool));
+      expect(pools.size).toBe(1);
+      expect(sharedWorkerCount()).toBeLessThanOrEqual(defaultConcurrency());
+      // a destroyed plan leaves the pool to the others
+      await plans[0].threaded.pipeline.destroy();
+      const [a, b] = inputs(9);
+      const [got, expected] = [await plans[1].threaded.pipeline(a, b), await plans[1].one.pipeline(a, b)];
+      expect(got[0]).toEqual(expected[0]);
+      expect(plans[1].threaded.pipeline.executorKind).toBe('fused-threaded');
+    } finally {
+      for (const p of plans) {
+        await p.one.pipeline.destroy();
+        await p.threaded.pipeline.destroy();
+        p.one.gpu.destroy();
+        p.threaded.gpu.destroy();
+      }
     }
   });
 });

@@ -1,7 +1,7 @@
 const { utils } = require('../../utils');
 const { Input } = require('../../input');
 const { WebAssemblyKernel } = require('./kernel');
-const { WebAssemblyWorkerPool } = require('./worker-pool');
+const { sharedWorkerPool } = require('./worker-pool');
 
 /**
  * Fused pipeline execution (docs/design/pipeline-compilation.md): every plan
@@ -221,7 +221,8 @@ class WebAssemblyPipelineExecutor {
         for (let d = 0; d < output.length; d++) cells *= output[d];
         if (cells > maxCells) maxCells = cells;
       }
-      const pool = new WebAssemblyWorkerPool();
+      // the process's one pool, which the eager kernels and the other plans use too
+      const pool = sharedWorkerPool();
       threadWorkerCount = Math.min(pool.size, Math.ceil(maxCells / THREAD_MIN_CELLS));
       if (threadWorkerCount > 1) {
         this.threaded = true;
@@ -230,9 +231,6 @@ class WebAssemblyPipelineExecutor {
         // count, generation, abort, done (the final generation, for the main thread)
         // and one claim counter per step (shared steps hand out chunks by it)
         controlOffset = alloc(16 + 4 * plan.steps.length);
-      } else {
-        // constructed but never spawned a worker; destroy only sets a flag
-        pool.destroy();
       }
     }
     const argArrayRegions = new Map();
@@ -792,9 +790,10 @@ class WebAssemblyPipelineExecutor {
    * Releases every wait on the run: workers poll the abort word at each
    * barrier (and inside their sliced Atomics.wait), the main thread checks
    * it on every generation wake. First cause wins; the executor is dead
-   * afterwards — the barrier count is indeterminate.
+   * afterwards — the barrier count is indeterminate. `retire` (default)
+   * retires the workers still owing this plan's run.
    */
-  _abort(error) {
+  _abort(error, retire = true) {
     if (this._abortError) return;
     this._abortError = error || new Error('pipeline threaded run aborted');
     this._lastRunAborted = true;
@@ -803,17 +802,11 @@ class WebAssemblyPipelineExecutor {
       Atomics.notify(this.i32, this._entry.genIndex);
       Atomics.notify(this.i32, this._entry.doneIndex);
     }
-    // whichever workers still owe acks are why the barrier stalled; retire
-    // them so the next run respawns fresh slots. A browser worker killed by
-    // terminate() dies SILENTLY (no error event) -- this is the only place
-    // that death is ever detected.
-    if (this.pool && this.pool.workers) {
-      for (const worker of this.pool.workers) {
-        if (!worker.dead && worker.state.pending.size > 0) {
-          worker.die(this._abortError);
-        }
-      }
-    }
+    // whichever workers still owe this plan's acks are why the barrier
+    // stalled; retire them so the next run respawns fresh slots. A browser
+    // worker killed by terminate() dies SILENTLY (no error event) -- this is
+    // the only place that death is ever detected.
+    if (retire && this.pool && this._entry) this.pool.retireWorkersOwing(this._entry.id, this._abortError);
   }
 
   /**
@@ -880,11 +873,12 @@ class WebAssemblyPipelineExecutor {
     if (this.destroyed) return;
     this.destroyed = true;
     if (this.pool) {
-      // wake anything still waiting before the views go: workers exit their
-      // barriers and ack, the pool rejects whatever is left, and terminate
-      // drops the workers' hold on the shared memory
-      this._abort(new Error('pipeline fused executor has been destroyed'));
-      this.pool.destroy();
+      // wake anything still waiting before the views go: workers see the
+      // abort word at their next barrier and ack (they are the process's and
+      // may owe other plans work, so none is retired); the release drops the
+      // workers' instances, their hold on the shared memory
+      this._abort(new Error('pipeline fused executor has been destroyed'), false);
+      if (this._entry) this.pool.release(this._entry.id);
       this.pool = null;
     }
     const gpuKernels = this.gpu && this.gpu.kernels;

@@ -113,6 +113,11 @@ function handleMessage(message, post) {
     post({ type: 'done', taskId: message.taskId });
   } else if (message.type === 'pipelineRun') {
     var pipeline = pipelines[message.id];
+    if (!pipeline) {
+      // released (its plan destroyed) while this run waited for its turn
+      post({ type: 'done', taskId: message.taskId, aborted: true });
+      return;
+    }
     var i32 = pipeline.i32;
     var gen = message.baseGen;
     var aborted = false;
@@ -205,6 +210,8 @@ class WebAssemblyWorkerPool {
     this.dispatchCount = 0;
     this.lastDispatch = null;
     this._taskId = 0;
+    // the previous fused run's messages have gone out (see dispatchPipeline)
+    this._pipelineOrder = Promise.resolve();
   }
 
   get liveWorkerCount() {
@@ -419,31 +426,54 @@ class WebAssemblyWorkerPool {
       workerCount: entry.workerCount,
       ranges: entry.workerRanges.map(ranges => ranges.slice()),
     };
-    const runs = [];
-    for (let index = 0; index < entry.workerCount; index++) {
-      const worker = this._worker(index);
-      runs.push(this._ensureSetup(worker, entry).then(() => new Promise((resolve, reject) => {
-        if (worker.dead) {
-          reject(new Error('WebAssembly worker died before the task could run'));
-          return;
+    const workers = [];
+    for (let index = 0; index < entry.workerCount; index++) workers.push(this._worker(index));
+    const setups = Promise.all(workers.map(worker => this._ensureSetup(worker, entry)));
+    // Plans share the pool, so their runs reach every worker in ONE order: each
+    // run's messages go out together, after the previous run's went out. Were
+    // worker 0 to take plan A's run first and worker 1 plan B's, each would
+    // wait at its plan's barrier for the other, forever.
+    const posted = this._pipelineOrder.then(() => setups).then(() => workers.map((worker, index) => new Promise((resolve, reject) => {
+      if (worker.dead) {
+        reject(new Error('WebAssembly worker died before the task could run'));
+        return;
+      }
+      const taskId = ++this._taskId;
+      worker.state.pending.set(taskId, { resolve, reject, entryId: entry.id });
+      this._updateRef(worker);
+      worker.handle.postMessage({
+        type: 'pipelineRun',
+        id: entry.id,
+        taskId,
+        ranges: entry.workerRanges[index],
+        barrierAfter: entry.barrierAfter,
+        chunks: entry.chunks,
+        seeds: run.seeds,
+        baseGen: run.baseGen,
+        workerCount: entry.workerCount,
+      });
+    })));
+    this._pipelineOrder = posted.then(() => undefined, () => undefined);
+    return posted.then(runs => Promise.all(runs)).then(() => undefined);
+  }
+
+  /**
+   * Retires the workers that still owe a task of `entryId` (a plan whose run
+   * stalled or aborted): their slots respawn fresh on the next dispatch. The
+   * pool's other workers, and the other entries' tasks, are left alone.
+   * @param {String|Number} entryId
+   * @param {Error} error what the retired workers' tasks reject with
+   */
+  retireWorkersOwing(entryId, error) {
+    for (const worker of this.workers) {
+      if (worker.dead) continue;
+      for (const task of worker.state.pending.values()) {
+        if (task.entryId === entryId) {
+          worker.die(error);
+          break;
         }
-        const taskId = ++this._taskId;
-        worker.state.pending.set(taskId, { resolve, reject });
-        this._updateRef(worker);
-        worker.handle.postMessage({
-          type: 'pipelineRun',
-          id: entry.id,
-          taskId,
-          ranges: entry.workerRanges[index],
-          barrierAfter: entry.barrierAfter,
-          chunks: entry.chunks,
-          seeds: run.seeds,
-          baseGen: run.baseGen,
-          workerCount: entry.workerCount,
-        });
-      })));
+      }
     }
-    return Promise.all(runs).then(() => undefined);
   }
 
   /**
