@@ -108,6 +108,7 @@ function receive(message: FromWorker): void {
       return;
     case 'done':
       status.dataset.tokensPerSecond = String(message.tokensPerSecond);
+      if (message.stopRequestedAt !== undefined) status.dataset.stopRequestedAt = String(message.stopRequestedAt);
       status.dataset.steadyTokensPerSecond = String(steadyTokensPerSecond(records));
       setState('done', `${message.reason === 'stopped' ? 'Stopped' : 'Finished'} after ${message.step} steps in ${message.seconds.toFixed(1)} s on ${status.dataset.backend}: ${Math.round(message.tokensPerSecond).toLocaleString()} tokens/s on average, ${Math.round(steadyTokensPerSecond(records)).toLocaleString()} in the second half (median); loss ${Number(status.dataset.firstLoss).toFixed(3)} → ${Number(status.dataset.lastLoss).toFixed(3)} nats.`);
       return;

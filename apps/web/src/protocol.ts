@@ -18,7 +18,8 @@ export type FromWorker =
   | { type: 'started'; backend: string; parameters: number; steps: number; sampleText: string }
   | { type: 'step'; record: StepRecord }
   | { type: 'routing'; step: number; map: RoutingMap }
-  | { type: 'done'; reason: 'finished' | 'stopped'; step: number; seconds: number; tokensPerSecond: number }
+  /** stopRequestedAt: the steps done when a stop request arrived (absent when none did). */
+  | { type: 'done'; reason: 'finished' | 'stopped'; step: number; stopRequestedAt?: number; seconds: number; tokensPerSecond: number }
   | { type: 'sample'; text: string }
   | { type: 'checkpoint'; bytes: Uint8Array; fileName: string }
   | { type: 'error'; message: string };

@@ -20,6 +20,8 @@ const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolv
 
 let run: TrainingRun | undefined;
 let stopping = false;
+/** The steps done when the stop request arrived (the run ends with the step then in flight). */
+let stopRequestedAt: number | undefined;
 let sampleText = '';
 // requests are handled one at a time, in order, between training steps
 let queue: Promise<void> = Promise.resolve();
@@ -30,6 +32,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   sampleText = mobyDick('validation').slice(SAMPLE_OFFSET);
   run = new TrainingRun(settings);
   stopping = false;
+  stopRequestedAt = undefined;
   post({ type: 'started', backend, parameters: run.model.parameterCount(), steps: run.steps, sampleText: sampleText.slice(0, 200) });
   const started = performance.now();
   while (run.step < run.steps && !stopping) {
@@ -40,7 +43,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   // a stopped run ends with the map of the model it leaves
   if (run.step % ROUTING_EVERY !== 0 && run.step !== run.steps) post({ type: 'routing', step: run.step, map: await run.routingMap(sampleText) });
   const seconds = (performance.now() - started) / 1000;
-  post({ type: 'done', reason: stopping ? 'stopped' : 'finished', step: run.step, seconds, tokensPerSecond: (run.step * run.tokensPerStep) / seconds });
+  post({ type: 'done', reason: stopping ? 'stopped' : 'finished', step: run.step, stopRequestedAt, seconds, tokensPerSecond: (run.step * run.tokensPerStep) / seconds });
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -58,6 +61,7 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     }
     case 'stop':
+      stopRequestedAt ??= run?.step;
       stopping = true;
   }
 }
