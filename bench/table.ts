@@ -1,8 +1,13 @@
 /**
- * `pnpm bench:table FILE…`: the markdown table of `pnpm bench:train` runs, from the JSON lines
- * they printed (saved with `pnpm bench:train | tee FILE`), so that no figure is typed by hand.
- * One row per (model, router, variant); the ratios compare each variant with the PyTorch line and
- * with the eager line of the same model and router, in wall time and in CPU time.
+ * `pnpm bench:table FILE…`: markdown tables of bench runs, from the JSON lines they printed
+ * (saved with `… | tee FILE`), so that no figure is typed by hand:
+ * - `pnpm bench:train`: one row per (model, router, variant); the ratios compare each variant
+ *   with the PyTorch line and with the eager line of the same model and router, in wall time and
+ *   in CPU time; and its kernel profiles (SMOE_BENCH_PROFILE).
+ * - the MoE layer bench (`pnpm --filter @smoe/moe bench`): one row per (backend, experts), and
+ *   its summary per backend (t(N 64) / t(N 4), and the step at N 8 against PyTorch).
+ * - the matmul bench (`pnpm --filter @smoe/tensor bench`): GFLOP/s per (op, backend, size)
+ *   beside tfjs-wasm's.
  */
 import { readFileSync } from 'node:fs';
 
@@ -31,7 +36,7 @@ interface Line {
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
-  console.error('usage: pnpm bench:table FILE… (JSON lines printed by pnpm bench:train)');
+  console.error('usage: pnpm bench:table FILE… (JSON lines printed by pnpm bench:train, the MoE layer bench or the matmul bench)');
   process.exit(2);
 }
 /** A kernel-profile line: the compiled step's largest shares of kernel time. */
@@ -39,13 +44,32 @@ interface ProfileLine extends Line {
   kernelMs?: number;
   kernels?: Array<{ op: string; kernel: string; share: number; calls: number }>;
 }
+/** A line of the MoE layer bench (moeLayer) or of the matmul bench (matmul, groupedMatmul). */
+interface OpBenchLine {
+  bench?: string;
+  backend?: string;
+  threads?: boolean;
+  summary?: boolean;
+  experts?: number;
+  msPerStep?: number;
+  msBest?: number;
+  pytorchMsPerStep?: number;
+  ratio64over4?: number;
+  pytorchRatio64over4?: number;
+  overPytorchAt8?: number;
+  n?: number;
+  path?: string;
+  gflops?: number;
+  tfjsWasmGflops?: number;
+  ratio?: number;
+}
 
 // each file is one run: a row is compared with PyTorch and eager of its own run only
-const parsed: Array<ProfileLine & { run: number }> = files.flatMap((file, run) =>
+const parsed: Array<ProfileLine & OpBenchLine & { run: number }> = files.flatMap((file, run) =>
   readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => ({ ...(JSON.parse(l) as ProfileLine), run })),
+    .map((l) => ({ ...(JSON.parse(l) as ProfileLine & OpBenchLine), run })),
 );
 const lines = parsed.filter((l) => l.bench === 'train' && l.variant !== undefined && !l.profile);
 
@@ -71,9 +95,11 @@ for (const line of lines) {
   const vsEager = line.variant === 'pytorch' ? '–' : `${ratio(line.msPerStep, eager?.msPerStep)}, ${ratio(line.cpuMsPerStep, eager?.cpuMsPerStep)}`;
   rows.push(`| ${line.model} | ${router} | ${line.variant} | ${where} | ${fmt(line.tokensPerSecond)} | ${fmt(line.msPerStep)} | ${fmt(line.cpuMsPerStep)} | ${vsTorch} | ${vsTorchBest} | ${vsEager} |`);
 }
-console.log(rows.join('\n'));
-if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
-console.log('\nA ratio above 1 means this variant takes less time per step than the other (it is that many times faster).');
+if (lines.length) {
+  console.log(rows.join('\n'));
+  if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+  console.log('\nA ratio above 1 means this variant takes less time per step than the other (it is that many times faster).');
+}
 // kernel profiles (SMOE_BENCH_PROFILE=1): the compiled step's largest shares of kernel time
 for (const p of parsed) {
   if (!p.profile || !p.kernels) continue;
@@ -81,4 +107,24 @@ for (const p of parsed) {
   // an elementwise op is named by its whole expression: its first 40 characters say which it is
   const name = (op: string): string => (op.length > 40 ? `${op.slice(0, 40)}…` : op);
   console.log(['| op | kernel | share | calls |', '|---|---|---|---|', ...p.kernels.map((k) => `| ${name(k.op)} | ${k.kernel} | ${(100 * k.share).toFixed(1)} % | ${k.calls} |`)].join('\n'));
+}
+
+// the MoE layer bench: T 1024, d 128, ff 256, top-2, forward + backward
+const layer = parsed.filter((l) => l.bench === 'moeLayer');
+if (layer.length) {
+  console.log('\nOne MoE layer, forward and backward (T 1024, d 128, ff 256, top-2), milliseconds per step:\n');
+  const rows = ['| backend | experts | smoe (median) | smoe (best) | PyTorch (median) | smoe ÷ PyTorch time |', '|---|---|---|---|---|---|'];
+  for (const l of layer.filter((l) => !l.summary)) rows.push(`| ${l.backend} | ${l.experts} | ${fmt(l.msPerStep, 1)} | ${fmt(l.msBest, 1)} | ${fmt(l.pytorchMsPerStep, 1)} | ${l.msPerStep && l.pytorchMsPerStep ? (l.msPerStep / l.pytorchMsPerStep).toFixed(2) : '–'} |`);
+  console.log(rows.join('\n'));
+  for (const l of layer.filter((l) => l.summary)) {
+    console.log(`\n${l.backend}: t(N 64) / t(N 4) = ${fmt(l.ratio64over4, 2)} (target ≤ 1.3; PyTorch's own ${fmt(l.pytorchRatio64over4, 2)}); at N 8 smoe takes ${fmt(l.overPytorchAt8, 2)}× PyTorch's time (target ≤ 1).`);
+  }
+}
+// the matmul bench: GFLOP/s beside tfjs-wasm (XNNPACK, one thread) in the same process
+const products = parsed.filter((l) => l.bench === 'matmul' || l.bench === 'groupedMatmul');
+if (products.length) {
+  console.log('\nProducts of [n, n] × [n, n] (grouped: n rows over 8 groups), GFLOP/s beside tfjs-wasm (XNNPACK, SIMD, one thread) in the same process:\n');
+  const rows = ['| op | backend | n | path | GFLOP/s | tfjs-wasm GFLOP/s | ratio |', '|---|---|---|---|---|---|---|'];
+  for (const l of products) rows.push(`| ${l.bench} | ${l.backend}${l.threads === false ? ' (one thread)' : ''} | ${l.n} | ${l.path ?? '–'} | ${fmt(l.gflops, 2)} | ${fmt(l.tfjsWasmGflops, 2)} | ${fmt(l.ratio, 2)} |`);
+  console.log(rows.join('\n'));
 }
