@@ -144,14 +144,20 @@ describe('pnpm demo compare', () => {
     const finetuned = plan.cells.filter((c) => c.kind === 'finetune').map((c) => c.id);
     const pretrained = join(out, 'cells', 'pretrain.moby-dick.dense.seed-1.json');
     const pretrainStamp = statSync(pretrained).mtimeMs;
-    const updated = await demo('compare', '--out', out, '--update', ...tiny, '--finetune-steps', '3', '--finetune-lm-weight', '0.5', '--finetune-dropout', '0.1');
+    const updated = await demo('compare', '--out', out, '--update', ...tiny, '--finetune-steps', '3', '--finetune-lm-weight', '0.5', '--finetune-dropout', '0.1', '--finetune-lr', '0.001', '--finetune-warmup', '1');
     expect(updated.stderr).not.toMatch(/error/i);
     expect(updated.status).toBe(0);
     expect(updated.stdout).toContain(`${plan.cells.length - finetuned.length} of ${plan.cells.length} cells carry over; redoing ${finetuned.join(', ')}`);
     expect(statSync(pretrained).mtimeMs).toBe(pretrainStamp);
     const summary = JSON.parse(readFileSync(join(out, 'runs', finetuned[0], 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ lmWeight: 0.5, dropout: 0.1, settings: { steps: 3 } });
-    expect(readFileSync(join(out, 'study.md'), 'utf8')).toContain("with dropout 0.1 and the next-character loss beside the label's (weight 0.5)");
+    expect(summary).toMatchObject({ lmWeight: 0.5, dropout: 0.1, settings: { steps: 3, lr: 0.001, warmup: 1 } });
+    const note = readFileSync(join(out, 'study.md'), 'utf8');
+    expect(note).toContain('at learning rate 0.001 (warm-up: 1 steps)');
+    expect(note).toContain("with dropout 0.1 and the next-character loss beside the label's (weight 0.5)");
+    // a fine-tuning rate that is not a positive number is refused before anything runs
+    const bad = await demo('compare', '--out', out, '--update', ...tiny, '--finetune-lr', '-1');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/lr/);
   }, 600_000);
 
   it('--jobs 2 runs the cells as separate processes with the same results', async () => {

@@ -31,6 +31,8 @@ const flags: FlagSpecs = {
   corrupt: { type: 'string', help: 'corruption of the validation inputs, kind:severity keeping positions (default substitution:3)' },
   'finetune-steps': { type: 'number', help: 'SpamAssassin fine-tuning steps per Moby Dick model, of 8 messages (600: about one pass over the 4,836 training messages); 0 skips fine-tuning (default 600)' },
   'finetune-chars': { type: 'number', help: 'characters of each message the fine-tuned models and the baseline read, in chunks of the pre-trained context (default 256)' },
+  'finetune-lr': { type: 'number', help: 'peak learning rate of fine-tuning (default 0.003)' },
+  'finetune-warmup': { type: 'number', help: 'warm-up steps of fine-tuning (default 15)' },
   'finetune-lm-weight': { type: 'number', help: "weight of fine-tuning's auxiliary next-character loss on the messages' own text (default 0: off)" },
   'finetune-dropout': { type: 'number', help: "dropout while fine-tuning: residual and embedding dropout in the body and on the pooled vector (default 0)" },
   'calibration-batches': { type: 'number', help: 'training batches that calibrate a swapped rule\'s causal thresholds (default 8)' },
@@ -68,7 +70,10 @@ export function studyPlan(parsed: Record<string, unknown>): StudyPlan {
   const finetuneSteps = Number(parsed['finetune-steps'] ?? 600);
   const steps = Math.max(1, finetuneSteps);
   // one validation pass at the end: the study scores the test split (clean and corrupted)
-  const finetune = buildSettings({}, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 256), backend: settings.backend, out: join(settings.out, 'finetune') });
+  // --finetune-lr and --finetune-warmup go in as the fine-tuning's own flags: checked like
+  // pretrain's, and a warm-up asked for is kept even where the default would be cut to fit
+  const tuningFlags = { ...(parsed['finetune-lr'] !== undefined ? { lr: parsed['finetune-lr'] } : {}), ...(parsed['finetune-warmup'] !== undefined ? { warmup: parsed['finetune-warmup'] } : {}) };
+  const finetune = buildSettings(tuningFlags as never, { ...finetuneDefaults, steps, evalEvery: steps, checkpointEvery: steps, context: Number(parsed['finetune-chars'] ?? 256), backend: settings.backend, out: join(settings.out, 'finetune') });
   const lmWeight = Number(parsed['finetune-lm-weight'] ?? 0);
   if (!(lmWeight >= 0)) throw new UsageError(`compare: --finetune-lm-weight must be a number ≥ 0, got ${String(parsed['finetune-lm-weight'])}`);
   const dropout = Number(parsed['finetune-dropout'] ?? 0);
