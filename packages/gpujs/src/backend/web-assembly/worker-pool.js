@@ -182,9 +182,9 @@ if (typeof self !== 'undefined' && typeof postMessage === 'function') {
 /**
  * @desc Lazy worker pool for the threaded run path. Workers spawn on first
  * use and only as many as a dispatch actually assigns; each holds
- * instantiations keyed by entry id (one per kernel size signature) over the
- * entry's shared memory, so a module and memory cross the postMessage
- * boundary exactly once per worker.
+ * instantiations keyed by entry id (one per kernel size signature, one per
+ * fused plan) over the entry's shared memory, so a module and memory cross
+ * the postMessage boundary exactly once per worker.
  *
  * The main thread never blocks: dispatch returns a Promise resolved by the
  * workers' completion acks — no Atomics.wait anywhere.
@@ -458,21 +458,20 @@ class WebAssemblyWorkerPool {
   }
 
   /**
-   * Retires the workers that still owe a task of `entryId` (a plan whose run
-   * stalled or aborted): their slots respawn fresh on the next dispatch. The
-   * pool's other workers, and the other entries' tasks, are left alone.
+   * Retires the workers that still owe `entryId` a run or its setup (a plan
+   * whose run stalled or aborted): their slots respawn fresh on the next
+   * dispatch. The other workers are left alone; a retired worker's tasks of
+   * other entries reject with it. A setup that never answers would otherwise
+   * hold every later plan's run behind it (see dispatchPipeline).
    * @param {String|Number} entryId
    * @param {Error} error what the retired workers' tasks reject with
    */
   retireWorkersOwing(entryId, error) {
     for (const worker of this.workers) {
       if (worker.dead) continue;
-      for (const task of worker.state.pending.values()) {
-        if (task.entryId === entryId) {
-          worker.die(error);
-          break;
-        }
-      }
+      let owes = worker.state.settingUp.has(entryId);
+      for (const task of worker.state.pending.values()) owes = owes || task.entryId === entryId;
+      if (owes) worker.die(error);
     }
   }
 
