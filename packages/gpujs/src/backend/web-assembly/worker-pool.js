@@ -383,25 +383,32 @@ class WebAssemblyWorkerPool {
     };
     const runs = tasks.map((task, index) => {
       const worker = this._worker(index);
-      return this._ensureSetup(worker, entry).then(() => new Promise((resolve, reject) => {
-        if (worker.dead) {
-          reject(new Error('WebAssembly worker died before the task could run'));
-          return;
-        }
-        const taskId = ++this._taskId;
-        worker.state.pending.set(taskId, { resolve, reject });
-        this._updateRef(worker);
-        worker.handle.postMessage({
-          type: 'run',
-          id: entry.id,
-          taskId,
-          start: task.start,
-          end: task.end,
-          seed: task.seed,
-        });
+      return this._ensureSetup(worker, entry).then(() => this._postTask(worker, entry.id, {
+        type: 'run',
+        start: task.start,
+        end: task.end,
+        seed: task.seed,
       }));
     });
     return Promise.all(runs).then(() => undefined);
+  }
+
+  /**
+   * Posts one task of entry `entryId` to `worker` (the message gets the entry
+   * and task ids); resolves on the worker's done ack, rejects if the worker is
+   * or goes dead. Pending tasks remember their entry (retireWorkersOwing).
+   */
+  _postTask(worker, entryId, message) {
+    return new Promise((resolve, reject) => {
+      if (worker.dead) {
+        reject(new Error('WebAssembly worker died before the task could run'));
+        return;
+      }
+      const taskId = ++this._taskId;
+      worker.state.pending.set(taskId, { resolve, reject, entryId });
+      this._updateRef(worker);
+      worker.handle.postMessage({ ...message, id: entryId, taskId });
+    });
   }
 
   /**
@@ -433,25 +440,14 @@ class WebAssemblyWorkerPool {
     // run's messages go out together, after the previous run's went out. Were
     // worker 0 to take plan A's run first and worker 1 plan B's, each would
     // wait at its plan's barrier for the other, forever.
-    const posted = this._pipelineOrder.then(() => setups).then(() => workers.map((worker, index) => new Promise((resolve, reject) => {
-      if (worker.dead) {
-        reject(new Error('WebAssembly worker died before the task could run'));
-        return;
-      }
-      const taskId = ++this._taskId;
-      worker.state.pending.set(taskId, { resolve, reject, entryId: entry.id });
-      this._updateRef(worker);
-      worker.handle.postMessage({
-        type: 'pipelineRun',
-        id: entry.id,
-        taskId,
-        ranges: entry.workerRanges[index],
-        barrierAfter: entry.barrierAfter,
-        chunks: entry.chunks,
-        seeds: run.seeds,
-        baseGen: run.baseGen,
-        workerCount: entry.workerCount,
-      });
+    const posted = this._pipelineOrder.then(() => setups).then(() => workers.map((worker, index) => this._postTask(worker, entry.id, {
+      type: 'pipelineRun',
+      ranges: entry.workerRanges[index],
+      barrierAfter: entry.barrierAfter,
+      chunks: entry.chunks,
+      seeds: run.seeds,
+      baseGen: run.baseGen,
+      workerCount: entry.workerCount,
     })));
     this._pipelineOrder = posted.then(() => undefined, () => undefined);
     return posted.then(runs => Promise.all(runs)).then(() => undefined);
