@@ -73,10 +73,13 @@ const parsed: Array<ProfileLine & OpBenchLine & { run: number }> = files.flatMap
 );
 const lines = parsed.filter((l) => l.bench === 'train' && l.variant !== undefined && !l.profile);
 
+/** A markdown table: a header row, its separator, then the rows (cells already formatted). */
+const table = (header: readonly string[], rows: ReadonlyArray<readonly string[]>): string => [`| ${header.join(' | ')} |`, `|${header.map(() => '---|').join('')}`, ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+
 const fmt = (v: number | undefined, digits = 0): string => (v === undefined ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? (b / a).toFixed(2) : '–');
 
-const rows = ['| model | router | variant | runs on | tokens/s | ms/step | CPU-ms/step | ÷ PyTorch time (wall, CPU) | ÷ PyTorch, fastest rounds | ÷ eager time (wall, CPU) |', '|---|---|---|---|---|---|---|---|---|---|'];
+const rows: string[][] = [];
 const notes: string[] = [];
 for (const line of lines) {
   const router = line.router ?? 'tokenChoice';
@@ -93,10 +96,10 @@ for (const line of lines) {
   const vsTorch = line.variant === 'pytorch' ? '1' : `${ratio(line.msPerStep, torch?.msPerStep)}, ${ratio(line.cpuMsPerStep, torch?.cpuMsPerStep)}`;
   const vsTorchBest = line.variant === 'pytorch' ? '1' : ratio(torch?.bestRoundTokensPerSecond, line.bestRoundTokensPerSecond);
   const vsEager = line.variant === 'pytorch' ? '–' : `${ratio(line.msPerStep, eager?.msPerStep)}, ${ratio(line.cpuMsPerStep, eager?.cpuMsPerStep)}`;
-  rows.push(`| ${line.model} | ${router} | ${line.variant} | ${where} | ${fmt(line.tokensPerSecond)} | ${fmt(line.msPerStep)} | ${fmt(line.cpuMsPerStep)} | ${vsTorch} | ${vsTorchBest} | ${vsEager} |`);
+  rows.push([line.model ?? '–', router, line.variant ?? '–', where, fmt(line.tokensPerSecond), fmt(line.msPerStep), fmt(line.cpuMsPerStep), vsTorch, vsTorchBest, vsEager]);
 }
 if (lines.length) {
-  console.log(rows.join('\n'));
+  console.log(table(['model', 'router', 'variant', 'runs on', 'tokens/s', 'ms/step', 'CPU-ms/step', '÷ PyTorch time (wall, CPU)', '÷ PyTorch, fastest rounds', '÷ eager time (wall, CPU)'], rows));
   if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
   console.log('\nA ratio above 1 means this variant takes less time per step than the other (it is that many times faster).');
 }
@@ -106,16 +109,15 @@ for (const p of parsed) {
   console.log(`\nKernel time of the ${p.model} model's compiled step by op (${fmt(p.kernelMs)} ms in all, warm-up included):\n`);
   // an elementwise op is named by its whole expression: its first 40 characters say which it is
   const name = (op: string): string => (op.length > 40 ? `${op.slice(0, 40)}…` : op);
-  console.log(['| op | kernel | share | calls |', '|---|---|---|---|', ...p.kernels.map((k) => `| ${name(k.op)} | ${k.kernel} | ${(100 * k.share).toFixed(1)} % | ${k.calls} |`)].join('\n'));
+  console.log(table(['op', 'kernel', 'share', 'calls'], p.kernels.map((k) => [name(k.op), k.kernel, `${(100 * k.share).toFixed(1)} %`, String(k.calls)])));
 }
 
 // the MoE layer bench: T 1024, d 128, ff 256, top-2, forward + backward
 const layer = parsed.filter((l) => l.bench === 'moeLayer');
 if (layer.length) {
   console.log('\nOne MoE layer, forward and backward (T 1024, d 128, ff 256, top-2), milliseconds per step:\n');
-  const rows = ['| backend | experts | smoe (median) | smoe (best) | PyTorch (median) | smoe ÷ PyTorch time |', '|---|---|---|---|---|---|'];
-  for (const l of layer.filter((l) => !l.summary)) rows.push(`| ${l.backend} | ${l.experts} | ${fmt(l.msPerStep, 1)} | ${fmt(l.msBest, 1)} | ${fmt(l.pytorchMsPerStep, 1)} | ${l.msPerStep && l.pytorchMsPerStep ? (l.msPerStep / l.pytorchMsPerStep).toFixed(2) : '–'} |`);
-  console.log(rows.join('\n'));
+  const rows = layer.filter((l) => !l.summary).map((l) => [l.backend ?? '–', String(l.experts), fmt(l.msPerStep, 1), fmt(l.msBest, 1), fmt(l.pytorchMsPerStep, 1), l.msPerStep && l.pytorchMsPerStep ? (l.msPerStep / l.pytorchMsPerStep).toFixed(2) : '–']);
+  console.log(table(['backend', 'experts', 'smoe (median)', 'smoe (best)', 'PyTorch (median)', 'smoe ÷ PyTorch time'], rows));
   for (const l of layer.filter((l) => l.summary)) {
     console.log(`\n${l.backend}: t(N 64) / t(N 4) = ${fmt(l.ratio64over4, 2)} (target ≤ 1.3; PyTorch's own ${fmt(l.pytorchRatio64over4, 2)}); at N 8 smoe takes ${fmt(l.overPytorchAt8, 2)}× PyTorch's time (target ≤ 1).`);
   }
@@ -124,7 +126,6 @@ if (layer.length) {
 const products = parsed.filter((l) => l.bench === 'matmul' || l.bench === 'groupedMatmul');
 if (products.length) {
   console.log('\nProducts of [n, n] × [n, n] (grouped: n rows over 8 groups), GFLOP/s beside tfjs-wasm (XNNPACK, SIMD, one thread) in the same process:\n');
-  const rows = ['| op | backend | n | path | GFLOP/s | tfjs-wasm GFLOP/s | ratio |', '|---|---|---|---|---|---|---|'];
-  for (const l of products) rows.push(`| ${l.bench} | ${l.backend}${l.threads === false ? ' (one thread)' : ''} | ${l.n} | ${l.path ?? '–'} | ${fmt(l.gflops, 2)} | ${fmt(l.tfjsWasmGflops, 2)} | ${fmt(l.ratio, 2)} |`);
-  console.log(rows.join('\n'));
+  const rows = products.map((l) => [l.bench ?? '–', `${l.backend}${l.threads === false ? ' (one thread)' : ''}`, String(l.n), l.path ?? '–', fmt(l.gflops, 2), fmt(l.tfjsWasmGflops, 2), fmt(l.ratio, 2)]);
+  console.log(table(['op', 'backend', 'n', 'path', 'GFLOP/s', 'tfjs-wasm GFLOP/s', 'ratio'], rows));
 }
