@@ -347,7 +347,7 @@ export function studyNote(plan: StudyPlan): string {
   const s = plan.settings;
   const f = plan.finetune;
   const seedList = [...new Set(plan.cells.flatMap((c) => ('seed' in c ? [c.seed] : [])))].join(', ');
-  const tuning = plan.cells.some((c) => c.kind === 'finetune') ? ` Fine-tuning: ${f.steps} steps of ${f.batch} messages at learning rate ${f.lr} (warm-up: ${f.warmup} steps), each read whole up to ${f.context} characters in chunks of ${s.context}${regularisers(plan)}.` : '';
+  const tuning = plan.cells.some((c) => c.kind === 'finetune') ? ` Fine-tuning: ${f.steps} steps of ${f.batch} messages at learning rate ${f.lr} (warm-up: ${f.warmup} steps), each read whole up to ${f.context} characters ${f.context <= s.context ? 'in one window of the pre-trained context' : `in chunks of ${s.context}, pooled`}${regularisers(plan)}.` : '';
   return `Budget per cell: ${s.steps} steps of ${s.batch}×${s.context} characters, ${s.layers} layers, width ${s.modelDim}, ${s.experts} experts of width ${s.ffDim} (dense row: one FFN of width k·${s.ffDim}, the active parameters of top-${s.topK}); seeds ${seedList}; validation: the first ${s.evalSize || 'all'} characters of the validation split; corrupted inputs: ${plan.corruption.kind}:${plan.corruption.severity}, scored against the clean text. Training-free swaps are calibrated on ${plan.calibrationBatches} training batches.${tuning} tokens/s come from a shared 2-core machine: compare them as ratios within one study.`;
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meanStd, median, pairedDifference, planCells, staleCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
+import { studyPlan, studyTuning } from '../src/commands/compare.js';
 import { corruptAligned } from '../src/corruption.js';
 import { tokenizer } from '../src/tasks.js';
 
@@ -35,6 +36,17 @@ describe('the study plan and its statistics', () => {
     expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
     const swap = cells.find((c) => c.kind === 'swap' && !c.renormalize);
     expect(swap).toMatchObject({ source: 'pretrain.moby-dick.tokenChoice.seed-1', rule: 'usmoe', topK: 1.5, row: 'tokenChoice → usmoe@1.5 (raw)' });
+  });
+
+  it('by default fine-tuning reads each message in one window of the pre-trained context, and the study note says so', () => {
+    const plan = studyPlan({});
+    expect(plan.finetune.context).toBeLessThanOrEqual(plan.settings.context);
+    expect(plan.finetune).toMatchObject({ lr: studyTuning.lr, warmup: studyTuning.warmup });
+    const note = studyMarkdown(plan, new Map());
+    expect(note).toContain(`each read whole up to ${plan.finetune.context} characters in one window of the pre-trained context`);
+    // a longer message budget than the context is read in pooled chunks, and the note says that instead
+    const chunked = studyPlan({ 'finetune-chars': 2 * plan.settings.context });
+    expect(studyMarkdown(chunked, new Map())).toContain(`each read whole up to ${2 * plan.settings.context} characters in chunks of ${plan.settings.context}, pooled`);
   });
 
   it('a changed plan keeps exactly the cells whose own inputs are unchanged', () => {
