@@ -1,10 +1,13 @@
 /**
  * Running one cell of a router study (see study.ts) and keeping its result: every cell writes
  * `cells/<id>.json` atomically in the study folder when it is done; its run folder is under
- * `runs/`. A cell interrupted during training resumes from its last checkpoint.
+ * `runs/`. A cell interrupted during training resumes from its last checkpoint. Processes that
+ * share a study folder on one machine run each cell once (runCellOnce).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LanguageModel, SequenceClassifier, type MoELayer } from '@smoe/moe';
 import { lmBatches, spamAssassin, textCorpus } from '@smoe/datasets/node';
 import { noGrad } from '@smoe/tensor';
@@ -128,4 +131,65 @@ export async function runCell(dir: string, plan: StudyPlan, cell: Cell, log: (li
   }
   await writeJson(cellResultPath(dir, cell.id), result);
   return result;
+}
+
+/** True when a process with this id runs on this machine. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** How long a claim may stay empty (created, its process id not yet written) before it is taken as abandoned. */
+const emptyClaimMs = 30_000;
+
+/**
+ * Runs a cell unless it is done, once across the processes that share the study folder on this
+ * machine: a process claims the cell by creating `cells/<id>.running` exclusively, holding its
+ * process id, and removes it when the cell ends. A process that finds a live claim waits for the
+ * result instead of running the cell a second time in the same run folder; a claim whose process
+ * is gone (killed mid-cell) is taken over, and the cell resumes from its last checkpoint.
+ */
+export async function runCellOnce(dir: string, plan: StudyPlan, cell: Cell, log: (line: string) => void, run: typeof runCell = runCell, pollMs = 2000): Promise<CellResult> {
+  const claim = join(dir, 'cells', `${fileName(cell.id)}.running`);
+  let waiting = false;
+  for (;;) {
+    const done = readCellResult(dir, cell.id);
+    if (done) return done;
+    let handle;
+    try {
+      handle = await open(claim, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let text: string;
+      let age: number;
+      try {
+        text = readFileSync(claim, 'utf8');
+        age = Date.now() - statSync(claim).mtimeMs;
+      } catch {
+        continue; // the holder ended between our open and our read: look again
+      }
+      const holder = Number.parseInt(text, 10);
+      const live = Number.isInteger(holder) ? processAlive(holder) : age < emptyClaimMs;
+      if (live) {
+        if (!waiting) log(`process ${holder} is running this cell; waiting for its result`);
+        waiting = true;
+        await sleep(pollMs);
+      } else {
+        log(`taking over from process ${Number.isInteger(holder) ? holder : '(unknown)'}, which ended before the cell did`);
+        await rm(claim, { force: true });
+      }
+      continue;
+    }
+    try {
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return await run(dir, plan, cell, log);
+    } finally {
+      await rm(claim, { force: true });
+    }
+  }
 }

@@ -18,7 +18,7 @@ import { parseCorruption } from '../corruption.js';
 import { useBackend, writeJson } from '../run.js';
 import { buildSettings, datasetNames, defaultSettings, trainingFlags, type DatasetName, type RunSettings } from '../settings.js';
 import { dependencies, parseRow, planCells, staleCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
-import { cellResultPath, readCellResult, runCell, runFolder } from '../study-cells.js';
+import { cellResultPath, readCellResult, runCellOnce, runFolder } from '../study-cells.js';
 import { taskOf } from '../tasks.js';
 import { finetuneDefaults } from './finetune.js';
 
@@ -155,7 +155,7 @@ async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map
         const [cell] = pending.splice(index, 1);
         running.add(cell.id);
         console.log(`\n=== ${cell.id} (${results.size + running.size} of ${plan.cells.length}) ===`);
-        const work = jobs > 1 ? runInProcess(dir, cell).then(() => readCellResult(dir, cell.id) as CellResult) : runCell(dir, plan, cell, (l) => console.log(l));
+        const work = jobs > 1 ? runInProcess(dir, cell).then(() => readCellResult(dir, cell.id) as CellResult) : runCellOnce(dir, plan, cell, (l) => console.log(l));
         work.then(
           (r) => results.set(cell.id, r),
           (error: unknown) => (failure = error as Error),
@@ -205,7 +205,7 @@ export async function compare(argv: readonly string[]): Promise<void> {
     const cell = plan.cells.find((c) => c.id === parsed.cell);
     if (!cell) throw new UsageError(`compare: no cell '${parsed.cell}' in ${out}/study.json`);
     await useBackend(plan.settings.backend);
-    await runCell(out, plan, cell, (l) => console.log(`[${cell.id}] ${l}`));
+    await runCellOnce(out, plan, cell, (l) => console.log(`[${cell.id}] ${l}`));
     return;
   }
   const plan = studyPlan(parsed);
