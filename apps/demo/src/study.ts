@@ -146,13 +146,21 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
 /** Two-sided 95 % critical values of Student's t for 1…30 degrees of freedom (beyond: 1.96). */
 const tCritical95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 
-/** The paired comparison of `a` − `b` over the seeds both have: mean ± std of the differences, t = mean / (std / √n), and whether |t| passes the 95 % two-sided threshold (never with fewer than 2 pairs). */
-export function pairedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): { mean: number; std: number; n: number; t: number; significant: boolean } {
+/**
+ * The paired comparison of `a` − `b` over the seeds both have: mean ± std of the differences,
+ * t = mean / (std / √n), and whether |t| passes the 95 % two-sided threshold. Never significant
+ * with fewer than 2 pairs, nor when the differences are the same on every seed (`same`, t NaN):
+ * with no spread t is undefined, and accuracies, being counts of test messages, tie that way on a
+ * few seeds without saying anything of the spread.
+ */
+export function pairedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): { mean: number; std: number; n: number; t: number; significant: boolean; same: boolean } {
   const differences = [...a].flatMap(([seed, v]) => (b.has(seed) ? [v - b.get(seed)!] : []));
   const { mean, std, n } = meanStd(differences);
-  if (n < 2) return { mean, std, n, t: NaN, significant: false };
-  const t = std > 0 ? mean / (std / Math.sqrt(n)) : mean === 0 ? 0 : Math.sign(mean) * Infinity;
-  return { mean, std, n, t, significant: Math.abs(t) > (tCritical95[n - 2] ?? 1.96) };
+  // a spread within the rounding of the differences is none (the same count of messages, twice)
+  const same = n >= 2 && std <= 1e-9 * Math.max(...differences.map(Math.abs));
+  if (n < 2 || same) return { mean, std: same ? 0 : std, n, t: NaN, significant: false, same };
+  const t = mean / (std / Math.sqrt(n));
+  return { mean, std, n, t, significant: Math.abs(t) > (tCritical95[n - 2] ?? 1.96), same };
 }
 
 /** Median of the values (NaN for none). */
@@ -209,6 +217,7 @@ function pairedCell(d: ReturnType<typeof pairedDifference>, digits: number, scal
   if (d.n === 0) return '–';
   const shown = `${d.mean * scale >= 0 ? '+' : '−'}${Math.abs(d.mean * scale).toFixed(digits)} ± ${(d.std * scale).toFixed(digits)}`;
   if (d.n < 2) return `${shown} (1 seed)`;
+  if (d.same) return `${shown} (the same on every seed: no t, no clear difference)`;
   const t = (Number.isFinite(d.t) ? d.t.toFixed(1) : String(d.t)).replace('-', '−');
   return `${shown} (t ${t}${d.significant ? (d.mean < 0 ? ', lower' : ', higher') : ', no clear difference'})`;
 }

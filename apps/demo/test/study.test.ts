@@ -91,6 +91,14 @@ describe('the study plan and its statistics', () => {
     // only seeds both rows have count; one pair decides nothing
     const single = pairedDifference(new Map([[1, 2], [5, 9]]), new Map([[1, 1], [2, 7]]));
     expect(single).toMatchObject({ mean: 1, n: 1, significant: false });
+    // accuracies of 605 test messages: +5 messages on both seeds, with float rounding in the
+    // differences; no spread, so no t and no claim (not t ≈ 1e14, 'higher')
+    const tied = pairedDifference(new Map([[1, 560 / 605], [2, 562 / 605]]), new Map([[1, 555 / 605], [2, 557 / 605]]));
+    expect(tied).toMatchObject({ n: 2, std: 0, same: true, significant: false });
+    expect(tied.mean).toBeCloseTo(5 / 605, 12);
+    expect(Number.isNaN(tied.t)).toBe(true);
+    // equal values on every seed: a zero difference, no claim either
+    expect(pairedDifference(seeds(3, 3), seeds(3, 3))).toMatchObject({ mean: 0, same: true, significant: false });
     // the findings name what the tests support and nothing else
     const cells = planCells({ rows: ['tokenChoice', 'dense'], corpora: ['moby-dick'], seeds: [1, 2, 3], swaps: [], finetune: false });
     const plan = { cells } as unknown as StudyPlan;
