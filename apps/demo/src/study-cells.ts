@@ -26,9 +26,14 @@ function fileName(id: string): string {
   return id.replace(/[^A-Za-z0-9@._-]+/g, '_');
 }
 
+/** A cell's file in the study folder's `cells/`: its result (`json`) or its claim (`running`). */
+function cellFile(dir: string, id: string, kind: 'json' | 'running'): string {
+  return join(dir, 'cells', `${fileName(id)}.${kind}`);
+}
+
 /** Where a cell's result is kept. */
 export function cellResultPath(dir: string, id: string): string {
-  return join(dir, 'cells', `${fileName(id)}.json`);
+  return cellFile(dir, id, 'json');
 }
 
 /** The result of a done cell, or undefined. */
@@ -154,7 +159,7 @@ const emptyClaimMs = 30_000;
  * is gone (killed mid-cell) is taken over, and the cell resumes from its last checkpoint.
  */
 export async function runCellOnce(dir: string, plan: StudyPlan, cell: Cell, log: (line: string) => void, run: typeof runCell = runCell, pollMs = 2000): Promise<CellResult> {
-  const claim = join(dir, 'cells', `${fileName(cell.id)}.running`);
+  const claim = cellFile(dir, cell.id, 'running');
   let waiting = false;
   for (;;) {
     const done = readCellResult(dir, cell.id);

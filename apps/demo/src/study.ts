@@ -218,7 +218,7 @@ function pairedCell(d: ReturnType<typeof pairedDifference>, digits: number, scal
   const shown = `${d.mean * scale >= 0 ? '+' : '−'}${Math.abs(d.mean * scale).toFixed(digits)} ± ${(d.std * scale).toFixed(digits)}`;
   if (d.n < 2) return `${shown} (1 seed)`;
   if (d.same) return `${shown} (the same on every seed: no t, no clear difference)`;
-  const t = (Number.isFinite(d.t) ? d.t.toFixed(1) : String(d.t)).replace('-', '−');
+  const t = d.t.toFixed(1).replace('-', '−');
   return `${shown} (t ${t}${d.significant ? (d.mean < 0 ? ', lower' : ', higher') : ', no clear difference'})`;
 }
 
