@@ -206,6 +206,22 @@ export function validateSettings(s: RunSettings): RunSettings {
   return s;
 }
 
+/** The settings that shape the model. A fine-tuning run takes them from its checkpoint, so it neither takes nor records them. */
+export const modelShapeSettings = ['architecture', 'router', 'routerOptions', 'layers', 'modelDim', 'heads', 'ffDim', 'experts', 'topK', 'expertGranularity', 'sharedExperts', 'patch'] as const satisfies readonly (keyof RunSettings)[];
+
+/** A run's settings less the model's shape: what a fine-tuning run records. */
+export type TrainingSettings = Omit<RunSettings, (typeof modelShapeSettings)[number]>;
+
+/** The flags of `trainingFlags` that set the model's shape (--router, --layers, …). */
+export const modelShapeFlags: readonly string[] = Object.keys(trainingFlags).filter((flag) => (modelShapeSettings as readonly string[]).includes(camel(flag)));
+
+/** `s` without the settings that shape the model. */
+export function trainingSettings(s: RunSettings): TrainingSettings {
+  const rest: Record<string, unknown> = { ...s };
+  for (const key of modelShapeSettings) delete rest[key];
+  return rest as TrainingSettings;
+}
+
 /**
  * Settings from defaults, an optional JSON config file and the parsed flags. A default warm-up
  * longer than a tenth of the schedule is cut to that tenth, and `log` says so (summary.json

@@ -242,7 +242,10 @@ it('flags and configs: refused before any work, naming the flag, what was wrong 
   await attempt('eval --eval-size -5', evalRun('--eval-size', '-5'), usage(/eval: --eval-size -5 is invalid; allowed: an integer ≥ 0/));
   await attempt('eval --corrupt blur:9 on text', evalRun('--corrupt', 'blur:9'), usage(/unknown text corruption 'blur'|severity/));
   await attempt('eval without --from', ['eval'], usage(/--from <checkpoint or run folder> or --from-hf <Transformers folder> is required/));
-  await attempt('finetune --from a language model --dataset mnist', ['finetune', '--from', run, '--dataset', 'mnist', '--out', out, ...tiny], usage(/a language model fine-tunes on 'spam', not 'mnist'/));
+  const fine = (...flags: string[]) => ['finetune', '--from', run, '--out', out, '--batch', '2', '--context', '16', '--backend', 'cpu', '--no-progress', ...flags];
+  await attempt('finetune --from a language model --dataset mnist', fine('--dataset', 'mnist'), usage(/a language model fine-tunes on 'spam', not 'mnist'/));
+  await attempt('finetune --router usmoe: the shape comes from the checkpoint', fine('--router', 'usmoe'), usage(/finetune: --router sets the model's shape, which a fine-tuning run takes from its checkpoint/));
+  await attempt('finetune --layers=3', fine('--layers=3'), usage(/finetune: --layers sets the model's shape/));
   await attempt('an unknown command', ['pretrian'], usage(/unknown command 'pretrian'/));
   expect(wrongSince(start)).toEqual([]);
 }, 300_000);

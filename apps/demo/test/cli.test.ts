@@ -155,6 +155,12 @@ describe('end to end (tiny model)', () => {
     expect(swapped.clean.bitsPerCharacter).not.toBe(e.clean.bitsPerCharacter);
     const f = await runFinetune(out, { ...finetuneDefaults, ...tiny, context: 16, out: join(dir, 'fine'), evalSize: 8 }, () => {});
     expect(f.test.examples).toBe(605);
+    // summary.json records the model fine-tuned (its body is the checkpoint's), not the shape flags it ignored.
+    const fineSummary = JSON.parse(readFileSync(join(dir, 'fine', 'summary.json'), 'utf8'));
+    expect(fineSummary.settings).not.toHaveProperty('router');
+    expect(fineSummary.settings).not.toHaveProperty('layers');
+    expect(fineSummary.settings).toMatchObject({ context: 16, steps: tiny.steps });
+    expect(fineSummary.model).toMatchObject({ model: 'sequenceClassifier', classes: 2, body: { layers: tiny.layers, modelDim: tiny.modelDim, moe: { experts: tiny.experts, router: { strategy: 'tokenChoice' } } } });
     const again = await runEvaluation(join(dir, 'fine'), { split: 'test', evalSize: 0 }); // the saved checkpoint scores what the run reported
     expect(again.clean.accuracy).toBeCloseTo(f.test.accuracy, 10);
     expect(f.test.accuracy * 605).toBeCloseTo(Math.round(f.test.accuracy * 605), 6);

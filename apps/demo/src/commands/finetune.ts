@@ -15,7 +15,7 @@ import { LanguageModel, LanguageModelBase, SequenceClassifier, VisionTransformer
 import { AdamW, train, type FileStorage, type Schedule } from '@smoe/trainer/node';
 import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { claimRunFolder, fmt, learningRateSchedule, loadModel, progressOption, summariseMetrics, useBackend, writeJson } from '../run.js';
-import { buildSettings, defaultSettings, trainingFlags, type RunSettings } from '../settings.js';
+import { buildSettings, defaultSettings, modelShapeFlags, trainingFlags, trainingSettings, type RunSettings, type TrainingSettings } from '../settings.js';
 import { evaluateClassifier, evaluateVision, spamBatches, visionBatches } from '../tasks.js';
 
 const flags: FlagSpecs = {
@@ -23,7 +23,8 @@ const flags: FlagSpecs = {
   pool: { type: 'string', help: "how a message's hidden states become one vector for the class head: mean, max (feature by feature) or last (default mean)", choices: poolings },
   dropout: { type: 'number', help: 'dropout while fine-tuning a language model: residual and embedding dropout in the body and on the pooled vector (default 0)' },
   'lm-weight': { type: 'number', help: "weight of an auxiliary next-character loss on the messages' own text while fine-tuning a language model (GPT-1's λ, 0.5 there; default 0: off)" },
-  ...trainingFlags,
+  // The model's shape (--router, --layers, …) comes from the checkpoint.
+  ...Object.fromEntries(Object.entries(trainingFlags).filter(([flag]) => !modelShapeFlags.includes(flag))),
 };
 
 const summary = 'Fine-tunes a pre-trained checkpoint: a language model on SpamAssassin (ham/spam), or a ViT on a second vision task (digits5to9 by default). VQMoE models fine-tune in the discrete-routing regime.';
@@ -38,7 +39,10 @@ export const finetuneDefaults: RunSettings = { ...defaultSettings, dataset: 'spa
 export interface FinetuneResult {
   command: 'finetune';
   from: string;
-  settings: RunSettings;
+  /** The training settings used; the model's shape is in `model`. */
+  settings: TrainingSettings;
+  /** The fine-tuned model's configuration (its body's shape and router come from the checkpoint). */
+  model: unknown;
   backend: string;
   regime?: string;
   /** How the hidden states were pooled (language models). */
@@ -86,6 +90,7 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
   const started = performance.now();
   let test: Record<string, number>;
   let regime: string | undefined;
+  let config: unknown;
   if (pretrained instanceof LanguageModelBase) {
     // Messages are read up to settings.context characters, in chunks of the pre-trained context.
     const model = await SequenceClassifier.fromPretrained(pretrained, { classes: 2, pool, lmWeight, dropout, bodyDropout: dropout, seed: settings.seed });
@@ -97,6 +102,7 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
     const evaluate = async (m: SequenceClassifier) => evaluateClassifier(m, 'validation', settings, settings.evalSize).then(({ accuracy, f1 }) => ({ accuracy, f1 }));
     await train(model, spamBatches('train', settings, true), { ...common, evaluate, tokensPerBatch: () => settings.batch * settings.context });
     test = await evaluateClassifier(model, 'test', settings);
+    config = model.config;
   } else if (pretrained instanceof VisionTransformer) {
     const dataset = settings.dataset === 'spam' ? 'digits5to9' : settings.dataset;
     const s = { ...settings, dataset } as RunSettings;
@@ -118,17 +124,20 @@ async function finetuneIn(out: FileStorage, pretrained: Awaited<ReturnType<typeo
     const evaluate = async (m: VisionTransformer) => ({ accuracy: (await evaluateVision(m, dataset, s.batch, s.evalSize)).accuracy });
     await train(model, visionBatches(s), { ...common, evaluate, tokensPerBatch: () => s.batch * (28 / model.config.patch) ** 2 });
     test = await evaluateVision(model, dataset, s.batch);
+    config = model.config;
   } else {
     throw new UsageError(`finetune: ${path} holds a ${pretrained.constructor.name}; fine-tune a pre-trained language model or ViT`);
   }
   const metrics = summariseMetrics(settings.out);
-  const result: FinetuneResult = { command: 'finetune', from: path, settings, backend, regime, ...(pretrained instanceof LanguageModelBase ? { pool, lmWeight, dropout } : {}), test, seconds: (performance.now() - started) / 1000, tokensPerSecond: metrics.tokensPerSecond };
+  const result: FinetuneResult = { command: 'finetune', from: path, settings: trainingSettings(settings), model: config, backend, regime, ...(pretrained instanceof LanguageModelBase ? { pool, lmWeight, dropout } : {}), test, seconds: (performance.now() - started) / 1000, tokensPerSecond: metrics.tokensPerSecond };
   await writeJson(join(settings.out, 'summary.json'), result);
   return result;
 }
 
 /** `pnpm demo finetune --from <checkpoint> [flags]`. */
 export async function finetune(argv: readonly string[]): Promise<void> {
+  const shape = argv.find((a) => a.startsWith('--') && modelShapeFlags.includes(a.slice(2).split('=')[0]!));
+  if (shape) throw new UsageError(`finetune: ${shape.split('=')[0]} sets the model's shape, which a fine-tuning run takes from its checkpoint (--from); give it to 'pnpm demo pretrain' instead`);
   const parsed = parseFlags('finetune', argv, flags);
   if (parsed.help) {
     process.stdout.write(helpText('finetune', summary, flags, finetuneDefaults));
