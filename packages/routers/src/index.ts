@@ -20,7 +20,7 @@ export {
 } from './router.js';
 export { buildPlan, denseWeights, pairRows, paddedRows, type PairSelection } from './build-plan.js';
 export { capacityFor, applyCapacity, admissionOrder, type DropPolicy } from './capacity.js';
-export { CausalThreshold, rowTopPairs, defaultThresholdMomentum, type KeptPairs } from './selection/causal-threshold.js';
+export { CausalThreshold, kthLargest, rowTopPairs, defaultThresholdMomentum, type KeptPairs } from './selection/causal-threshold.js';
 export { routingStats, routingFluctuation, topExpert, type RoutingStats } from './stats.js';
 export { validatePlan } from './validate.js';
 export { switchBalanceLoss, zLoss, importanceLoss, noisyLoadLoss, stableBalanceLoss, entropyLoss, cvSquared, normalCdf } from './losses.js';

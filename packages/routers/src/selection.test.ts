@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@smoe/tensor';
 import { describeEachBackend } from '@smoe/tensor/testing';
-import { ExpertChoiceSelection, UsmoeSelection, expertChoiceSelect, hashSelect, tokenChoiceSelect, topPSelect, usmoeSelect, validatePlan, type RoutingPlan } from './index.js';
+import { ExpertChoiceSelection, UsmoeSelection, expertChoiceSelect, hashSelect, kthLargest, tokenChoiceSelect, topPSelect, usmoeSelect, validatePlan, type RoutingPlan } from './index.js';
 
 /** The plan's (token, expert, weight) triples, in plan order. */
 async function triples(plan: RoutingPlan): Promise<Array<[number, number, number]>> {
@@ -26,6 +26,23 @@ const softmaxRow = (row: number[]): number[] => {
 };
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 const matrix = (rows: number[][]): Tensor => tensor(rows);
+
+/** 3 groups of 4 tokens × 3 experts, with scores tied within and across groups. */
+const groupedScores = (): number[][] => [
+  [1, 0, -1], [0.5, 0.5, 0], [-2, 1, 1], [0, 0, 0],
+  [2, -1, 0], [1, 0, -1], [0, 3, -3], [0.25, 0.5, 0.75],
+  [-1, -1, 2], [0, 0, 0], [1.5, 1.5, -0.5], [0.3, -0.2, 0.1],
+];
+
+/** The smallest `value[t][e]` among the pairs `plan` took in each group of 4 tokens (of expert `only`, if given), averaged over groups. */
+function smallestChosenPerGroup(plan: RoutingPlan, value: number[][], only?: number): number {
+  const smallest = [Infinity, Infinity, Infinity];
+  plan.tokenIndex.forEach((t, p) => {
+    const e = plan.expertIndex[p];
+    if (only === undefined || e === only) smallest[Math.floor(t / 4)] = Math.min(smallest[Math.floor(t / 4)], value[t][e]);
+  });
+  return smallest.reduce((a, b) => a + b, 0) / 3;
+}
 
 // 4 tokens × 3 experts; row 2 is an exact tie, row 3 ties its runners-up.
 const S = [
@@ -237,6 +254,16 @@ describeEachBackend('selection rules', () => {
       expect(firstThree(b)).toEqual(firstThree(a));
     });
 
+    it('causal form: τ_b of each expert is the smallest P its sequence-level top-C took in each group, averaged over groups', async () => {
+      const S = groupedScores();
+      const chosen = await expertChoiceSelect(matrix(S), { topK: 2 }, { training: true, groupSize: 4 });
+      const P = S.map(softmaxRow);
+      const expected = [0, 1, 2].map((e) => smallestChosenPerGroup(chosen, P, e));
+      const rule = new ExpertChoiceSelection({ topK: 2 }, 3);
+      await rule.select(matrix(S), { training: true, causal: true, groupSize: 4 });
+      Array.from(rule.threshold.values!).forEach((v, e) => expect(v).toBeCloseTo(expected[e], 6));
+    });
+
     it('causal form: the bare function refuses without thresholds', async () => {
       await expect(expertChoiceSelect(matrix(E), { topK: 1 }, { training: true, causal: true })).rejects.toThrow(/ExpertChoiceSelection/);
     });
@@ -290,6 +317,15 @@ describeEachBackend('selection rules', () => {
       expect(rule.threshold.values![0]).toBe(before);
       await rule.select(matrix([[3, 2], [3, 2]]), { training: false, causal: true, calibrate: true });
       expect(rule.threshold.values![0]).toBeCloseTo(0.99 * before + 0.01 * F[1][0], 6);
+    });
+
+    it('causal form: τ_b is the smallest F the sequence-level global top-c took in each group, averaged over groups', async () => {
+      const S = groupedScores();
+      const chosen = await usmoeSelect(matrix(S), { topK: 1.5 }, { training: true, groupSize: 4 });
+      const Fg = S.map((row) => softmaxRow(row).map((p, j) => 0.5 * p + 0.5 * (2 / 3) * sigmoid(row[j])));
+      const rule = new UsmoeSelection({ topK: 1.5 }, 3);
+      await rule.select(matrix(S), { training: true, causal: true, groupSize: 4 });
+      expect(rule.threshold.values![0]).toBeCloseTo(smallestChosenPerGroup(chosen, Fg), 6);
     });
 
     it('alpha 1 is the row softmax, alpha 0 the scaled sigmoid; renormalize', async () => {
@@ -354,5 +390,14 @@ describe('hashSelect', () => {
     expect(Array.from(new Set(await plan.weight.data()))).toEqual([1]);
     const other = await hashSelect(ids, 4, { seed: 1 });
     expect(Array.from(other.expertIndex)).not.toEqual(Array.from(plan.expertIndex));
+  });
+});
+
+describe('kthLargest', () => {
+  it('counts ties as separate entries and refuses a k outside [1, n]', () => {
+    const v = Float32Array.of(3, 1, 3, 2, -0);
+    expect([1, 2, 3, 4, 5].map((k) => kthLargest(v, k))).toEqual([3, 3, 2, 1, -0]);
+    expect(() => kthLargest(v, 0)).toThrow(/k = 0 must be an integer in \[1, 5\]/);
+    expect(() => kthLargest(v, 6)).toThrow(/k = 6/);
   });
 });

@@ -95,6 +95,17 @@ export class CausalThreshold {
   }
 }
 
+/**
+ * The k-th largest of `values` (k = 1: the largest), read on the host. The causal rules observe
+ * their batch threshold τ_b with it: the same value as the sequence-level rule's top-k on the
+ * device, without ranking every pair (an O(n²) kernel for USMoE's c = k̄·T of T·N pairs).
+ */
+export function kthLargest(values: Float32Array, k: number): number {
+  if (!Number.isInteger(k) || k < 1 || k > values.length) throw new Error(`kthLargest: k = ${k} must be an integer in [1, ${values.length}]`);
+  const sorted = Float32Array.from(values).sort();
+  return sorted[values.length - k];
+}
+
 /** Each token's k best pairs by its own row of `scores` [tokens, experts] (ties to the lower expert). */
 export function rowTopPairs(scores: Float32Array, tokens: number, experts: number, k: number): KeptPairs {
   const token = new Int32Array(tokens * k);

@@ -21,7 +21,7 @@ import { permute, reshape, softmax, topk, type Tensor } from '@smoe/tensor';
 import { buildPlan } from '../build-plan.js';
 import { checkKeys, orDefault, checkInteger, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
-import { CausalThreshold, defaultThresholdMomentum, type KeptPairs } from './causal-threshold.js';
+import { CausalThreshold, defaultThresholdMomentum, kthLargest, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
 
 /** Options of expert choice. */
@@ -48,31 +48,42 @@ function resolve(options: ExpertChoiceOptions, experts: number): Resolved {
   };
 }
 
-/** What the sequence-level rule chose: the pairs, and each expert's C-th largest P averaged over groups. */
-interface SequenceChoice extends KeptPairs {
-  capacity: number;
-  /** [experts] */
-  threshold: Float32Array;
-}
-
-async function chooseBySequence(probabilities: Tensor, o: Resolved, groupSize: number): Promise<SequenceChoice> {
-  const [tokens, experts] = probabilities.shape;
-  const groups = tokens / groupSize;
+/** Tokens per expert in a group: `capacity`, or floor(T_g · k / N). */
+function capacityOf(o: Resolved, groupSize: number, experts: number): number {
   const capacity = o.capacity ?? Math.max(1, Math.floor((groupSize * o.topK) / experts + 1e-9));
   if (capacity > groupSize) throw new Error(`expertChoice: capacity = ${capacity} tokens per expert exceeds the ${groupSize} tokens of a group`);
+  return capacity;
+}
+
+/** Each expert's C-th largest P in its column of each group (host P [tokens, experts]), averaged over groups: the causal form's τ_b. */
+function observedThresholds(p: Float32Array, capacity: number, groupSize: number, experts: number): Float32Array {
+  const groups = p.length / (groupSize * experts);
+  const threshold = new Float32Array(experts);
+  const column = new Float32Array(groupSize);
+  for (let g = 0; g < groups; g++) {
+    for (let e = 0; e < experts; e++) {
+      for (let t = 0; t < groupSize; t++) column[t] = p[(g * groupSize + t) * experts + e];
+      threshold[e] += kthLargest(column, capacity) / groups;
+    }
+  }
+  return threshold;
+}
+
+/** The sequence-level rule: each expert's top-C tokens of each group, and C. */
+async function chooseBySequence(probabilities: Tensor, o: Resolved, groupSize: number): Promise<KeptPairs & { capacity: number }> {
+  const [tokens, experts] = probabilities.shape;
+  const groups = tokens / groupSize;
+  const capacity = capacityOf(o, groupSize, experts);
   // [groups, experts, groupSize]: choose by column.
   const byExpert = permute(reshape(probabilities, [groups, groupSize, experts]), [0, 2, 1]);
-  const top = topk(byExpert, capacity);
-  const [chosen, values] = (await Promise.all([top.indices.data(), top.values.data()])) as [Int32Array, Float32Array];
+  const chosen = (await topk(byExpert, capacity).indices.data()) as Int32Array;
   const pairs = groups * experts * capacity;
   const token = new Int32Array(pairs);
   const expert = new Int32Array(pairs);
   const position = new Int32Array(pairs);
-  const threshold = new Float32Array(experts);
   let p = 0;
   for (let g = 0; g < groups; g++) {
     for (let e = 0; e < experts; e++) {
-      threshold[e] += values[(g * experts + e) * capacity + capacity - 1] / groups;
       for (let c = 0; c < capacity; c++) {
         const t = g * groupSize + chosen[(g * experts + e) * capacity + c];
         token[p] = t;
@@ -82,7 +93,7 @@ async function chooseBySequence(probabilities: Tensor, o: Resolved, groupSize: n
       }
     }
   }
-  return { token, expert, position, capacity, threshold };
+  return { token, expert, position, capacity };
 }
 
 /**
@@ -104,9 +115,9 @@ export async function expertChoiceSelect(scores: Tensor, options: ExpertChoiceOp
   const { calibrated, ...kept } = threshold.route('expertChoice', p, tokens, experts, o.topK);
   const stats: Record<string, number> = { causal: 1, calibrated: calibrated ? 1 : 0 };
   if (context.training || context.calibrate) {
-    const chosen = await chooseBySequence(probabilities, o, groupSize);
-    threshold.update(chosen.threshold);
-    stats.capacity = chosen.capacity;
+    const capacity = capacityOf(o, groupSize, experts);
+    threshold.update(observedThresholds(p, capacity, groupSize, experts));
+    stats.capacity = capacity;
   }
   return buildPlan({ tokens, experts, ...kept, weights: probabilities, probabilities, stats });
 }

@@ -26,7 +26,7 @@ import { add, mul, reshape, sigmoid, softmax, topk, type Tensor } from '@smoe/te
 import { buildPlan, renormalizeOverSelection } from '../build-plan.js';
 import { checkBoolean, checkKeys, orDefault, checkNumber } from '../options.js';
 import type { RouteContext, RoutingPlan } from '../plan.js';
-import { CausalThreshold, defaultThresholdMomentum, type KeptPairs } from './causal-threshold.js';
+import { CausalThreshold, defaultThresholdMomentum, kthLargest, type KeptPairs } from './causal-threshold.js';
 import { checkScores, groupSizeOf, type SelectionRule } from './rule.js';
 
 /** Options of USMoE. */
@@ -68,20 +68,27 @@ export function usmoeBudget(topK: number, groupSize: number): number {
   return Math.max(1, Math.floor(topK * groupSize + 1e-9));
 }
 
-/** The global top-c pairs of each group of the unified scores, and the c-th largest score averaged over groups. */
-async function chooseBySequence(unified: Tensor, budget: number, groupSize: number): Promise<KeptPairs & { threshold: number }> {
+/** The c-th largest unified score of each group (host scores [tokens, experts]), averaged over groups: the causal form's τ_b. */
+function observedThreshold(f: Float32Array, budget: number, groupSize: number, experts: number): number {
+  const block = groupSize * experts;
+  const groups = f.length / block;
+  let threshold = 0;
+  for (let g = 0; g < groups; g++) threshold += kthLargest(f.subarray(g * block, (g + 1) * block), budget) / groups;
+  return threshold;
+}
+
+/** The global top-c pairs of each group of the unified scores. */
+async function chooseBySequence(unified: Tensor, budget: number, groupSize: number): Promise<KeptPairs> {
   const [tokens, experts] = unified.shape;
   const groups = tokens / groupSize;
   // [groups, groupSize · experts]: the global top-c of each group.
   const top = topk(reshape(unified, [groups, groupSize * experts]), budget);
-  const [chosen, values] = (await Promise.all([top.indices.data(), top.values.data()])) as [Int32Array, Float32Array];
+  const chosen = (await top.indices.data()) as Int32Array;
   const pairs = groups * budget;
   const token = new Int32Array(pairs);
   const expert = new Int32Array(pairs);
   const position = new Int32Array(pairs);
-  let threshold = 0;
   for (let g = 0; g < groups; g++) {
-    threshold += values[g * budget + budget - 1] / groups;
     for (let c = 0; c < budget; c++) {
       const flat = chosen[g * budget + c];
       const p = g * budget + c;
@@ -90,7 +97,7 @@ async function chooseBySequence(unified: Tensor, budget: number, groupSize: numb
       position[p] = g * groupSize * experts + flat;
     }
   }
-  return { token, expert, position, threshold };
+  return { token, expert, position };
 }
 
 /**
@@ -106,14 +113,13 @@ export async function usmoeSelect(scores: Tensor, options: UsmoeOptions = {}, co
   let kept: KeptPairs;
   const stats: Record<string, number> = { budget, topK: o.topK };
   if (!context?.causal) {
-    const { token, expert, position } = await chooseBySequence(unified, budget, groupSize);
-    kept = { token, expert, position };
+    kept = await chooseBySequence(unified, budget, groupSize);
   } else {
     if (!threshold) throw new Error('usmoe: the causal form keeps a threshold between batches; route through a UsmoeSelection rule (or a router), not the bare function');
     const f = (await unified.data()) as Float32Array;
     const { calibrated, ...pairs } = threshold.route('usmoe', f, tokens, experts, o.topK);
     kept = pairs;
-    if (context.training || context.calibrate) threshold.update(Float32Array.of((await chooseBySequence(unified, budget, groupSize)).threshold));
+    if (context.training || context.calibrate) threshold.update(Float32Array.of(observedThreshold(f, budget, groupSize, experts)));
     Object.assign(stats, { causal: 1, calibrated: calibrated ? 1 : 0 });
   }
   const weights = o.renormalize ? renormalizeOverSelection(unified, kept.position) : unified;
