@@ -102,7 +102,8 @@ export function planCells(options: { rows: readonly string[]; corpora: readonly 
  * What a cell's result depends on: the cell itself, the parts of the plan it reads, and its
  * source cell's inputs. Two plans give a cell the same inputs exactly when its result carries over.
  */
-export function cellInputs(plan: StudyPlan, cell: Cell): unknown {
+export function cellInputs(study: StudyPlan, cell: Cell): unknown {
+  const plan = withoutFolder(study);
   const source = (id: string): unknown => {
     const c = plan.cells.find((other) => other.id === id);
     return c ? cellInputs(plan, c) : id;
@@ -122,6 +123,16 @@ export function cellInputs(plan: StudyPlan, cell: Cell): unknown {
 /** Fine-tuning's options with their defaults filled in (a plan written before they existed has none). */
 export function finetuneOptions(plan: StudyPlan): { lmWeight: number; dropout: number } {
   return { lmWeight: plan.finetuneOptions?.lmWeight ?? 0, dropout: plan.finetuneOptions?.dropout ?? 0 };
+}
+
+/** `plan` without the folder it was written in, which is no input to any cell: a copied or moved study carries its cells over. */
+function withoutFolder(plan: StudyPlan): StudyPlan {
+  return { ...plan, settings: { ...plan.settings, out: '' }, finetune: { ...plan.finetune, out: '' } };
+}
+
+/** Whether two plans ask for the same results: equal but for the folder they were written in. */
+export function samePlan(a: StudyPlan, b: StudyPlan): boolean {
+  return JSON.stringify(withoutFolder(a)) === JSON.stringify(withoutFolder(b));
 }
 
 /** The cells of `plan` whose results from `previous` do not carry over: new cells, or cells whose inputs changed. */

@@ -1,11 +1,11 @@
 // The router study (compare): its plan, its statistics, a tiny study run end to end in one
 // process and resumed, and the same cells run as separate processes with --jobs.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { meanStd, median, pairedDifference, planCells, staleCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
+import { meanStd, median, pairedDifference, planCells, samePlan, staleCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
 import { studyPlan, studyTuning } from '../src/commands/compare.js';
 import { corruptAligned } from '../src/corruption.js';
 import { tokenizer } from '../src/tasks.js';
@@ -56,6 +56,10 @@ describe('the study plan and its statistics', () => {
     const plan: StudyPlan = { settings, finetune: { steps: 300, context: 256 } as unknown as StudyPlan['finetune'], corruption, messageCorruption: corruption, calibrationBatches: 8, cells };
     const ids = (kind: string, from = cells) => from.filter((c) => c.kind === kind).map((c) => c.id);
     expect(staleCells(plan, plan)).toEqual([]);
+    // the folder it lives in is not an input: a copied study carries every cell over
+    const moved: StudyPlan = { ...plan, settings: { ...settings, out: 'runs/elsewhere' }, finetune: { ...plan.finetune, out: 'runs/elsewhere/finetune' } };
+    expect(staleCells(plan, moved)).toEqual([]);
+    expect(samePlan(plan, moved)).toBe(true);
     // a longer fine-tuning, or its auxiliary loss, redoes the fine-tuning only
     expect(staleCells(plan, { ...plan, finetune: { ...plan.finetune, steps: 900 } })).toEqual(ids('finetune'));
     expect(staleCells(plan, { ...plan, finetuneOptions: { lmWeight: 0.5 } })).toEqual(ids('finetune'));
@@ -157,6 +161,13 @@ describe('pnpm demo compare', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`resuming ${out}: ${plan.cells.length} of ${plan.cells.length} cells done`);
     expect(statSync(join(out, 'cells', files[0])).mtimeMs).toBe(stamp);
+    // a copy of the folder resumes with every cell done, and records where it now lives
+    const copy = `${out}-copy`;
+    cpSync(out, copy, { recursive: true });
+    const copied = await demo('compare', '--out', copy, ...tiny);
+    expect(copied.status).toBe(0);
+    expect(copied.stdout).toContain(`resuming ${copy}: ${plan.cells.length} of ${plan.cells.length} cells done`);
+    expect((JSON.parse(readFileSync(join(copy, 'study.json'), 'utf8')) as StudyPlan).settings.out).toBe(copy);
     const other = await demo('compare', '--out', out, ...tiny, '--seeds', '1');
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/holds another study.*--update/);

@@ -17,7 +17,7 @@ import { helpText, parseFlags, UsageError, type FlagSpecs } from '../args.js';
 import { parseCorruption } from '../corruption.js';
 import { useBackend, writeJson } from '../run.js';
 import { buildSettings, datasetNames, defaultSettings, trainingFlags, type DatasetName, type RunSettings } from '../settings.js';
-import { dependencies, parseRow, planCells, staleCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
+import { dependencies, parseRow, planCells, samePlan, staleCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
 import { cellResultPath, readCellResult, runCellOnce, runFolder } from '../study-cells.js';
 import { taskOf } from '../tasks.js';
 import { finetuneDefaults } from './finetune.js';
@@ -108,7 +108,10 @@ async function openStudy(dir: string, plan: StudyPlan, overwrite: boolean, updat
   const file = join(dir, 'study.json');
   if (existsSync(file) && !overwrite) {
     const previous = JSON.parse(readFileSync(file, 'utf8')) as StudyPlan;
-    if (JSON.stringify(previous) === JSON.stringify(plan)) return;
+    if (samePlan(previous, plan)) {
+      if (previous.settings.out !== plan.settings.out) await writeJson(file, plan); // a copied or moved study folder: same cells, new home
+      return;
+    }
     if (!update) throw new UsageError(`compare: ${dir} holds another study (its study.json differs from these flags); use another --out, the same flags to resume, --update to keep the cells these flags leave unchanged, or --overwrite`);
     const stale = staleCells(previous, plan);
     for (const id of stale) {
