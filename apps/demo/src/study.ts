@@ -226,19 +226,24 @@ function bySeed(cells: readonly Cell[], results: ReadonlyMap<string, CellResult>
 /** "−0.012 ± 0.004 (t −5.2, lower)": a paired difference, its t and what the test says. */
 function pairedCell(d: ReturnType<typeof pairedDifference>, digits: number, scale = 1): string {
   if (d.n === 0) return '–';
-  const shown = `${d.mean * scale >= 0 ? '+' : '−'}${Math.abs(d.mean * scale).toFixed(digits)} ± ${(d.std * scale).toFixed(digits)}`;
+  // signs of the rounded values: a difference that rounds to zero shows as +0.00, not −0.00
+  const rounded = (v: number, places: number): number => Number(v.toFixed(places)) || 0;
+  const mean = rounded(d.mean * scale, digits);
+  const shown = `${mean >= 0 ? '+' : '−'}${Math.abs(mean).toFixed(digits)} ± ${(d.std * scale).toFixed(digits)}`;
   if (d.n < 2) return `${shown} (1 seed)`;
   if (d.same) return `${shown} (the same on every seed: no t, no clear difference)`;
-  const t = d.t.toFixed(1).replace('-', '−');
+  const t = rounded(d.t, 1).toFixed(1).replace('-', '−');
   return `${shown} (t ${t}${d.significant ? (d.mean < 0 ? ', lower' : ', higher') : ', no clear difference'})`;
 }
 
-/** One row compared with token choice on one measure, seed by seed. */
+/** One row compared with a reference (token choice, or the naive Bayes baseline) on one measure, seed by seed. */
 export interface Comparison {
   /** A corpus, or 'fine-tuning'. */
   scope: string;
   measure: 'clean BPC' | 'degradation' | 'accuracy' | 'corrupted accuracy';
   row: string;
+  /** The row compared with: 'token choice', or the baseline's row name. */
+  reference: string;
   difference: ReturnType<typeof pairedDifference>;
 }
 
@@ -259,7 +264,7 @@ export function comparisons(plan: StudyPlan, results: ReadonlyMap<string, CellRe
     if (!reference.length) return;
     for (const row of [...new Set(cells.map((c) => c.row))].filter((r) => r !== 'tokenChoice')) {
       const own = cells.filter((c) => c.row === row);
-      for (const measure of names) out.push({ scope, measure, row, difference: pairedDifference(bySeed(own, results, measures[measure]), bySeed(reference, results, measures[measure])) });
+      for (const measure of names) out.push({ scope, measure, row, reference: 'token choice', difference: pairedDifference(bySeed(own, results, measures[measure]), bySeed(reference, results, measures[measure])) });
     }
   };
   for (const corpus of new Set(plan.cells.flatMap((c) => (c.kind === 'pretrain' || c.kind === 'swap' ? [c.corpus] : [])))) {
@@ -270,22 +275,44 @@ export function comparisons(plan: StudyPlan, results: ReadonlyMap<string, CellRe
 }
 
 /**
- * What the paired tests support, one line per scope and measure: the rows that differ from token
- * choice at 95 % (better or worse) and those that do not — the only claims the study makes.
+ * Every fine-tuned row against the naive Bayes baseline on the same characters: each seed's
+ * accuracy minus the baseline's, which has no seed (a one-sample t-test of the row against it).
+ */
+export function baselineComparisons(plan: StudyPlan, results: ReadonlyMap<string, CellResult>): Comparison[] {
+  const baseline = plan.cells.find((c) => c.kind === 'baseline' && !c.whole);
+  const fixed = baseline && results.get(baseline.id);
+  if (!baseline || !fixed) return [];
+  const tuned = plan.cells.filter((c) => c.kind === 'finetune');
+  const out: Comparison[] = [];
+  for (const row of new Set(tuned.map((c) => c.row))) {
+    for (const measure of ['accuracy', 'corrupted accuracy'] as const) {
+      const reference = measures[measure](fixed);
+      if (reference === undefined) continue;
+      const own = bySeed(tuned.filter((c) => c.row === row), results, measures[measure]);
+      out.push({ scope: 'fine-tuning', measure, row, reference: baseline.row, difference: pairedDifference(own, new Map([...own.keys()].map((seed) => [seed, reference]))) });
+    }
+  }
+  return out;
+}
+
+/**
+ * What the tests support, one line per scope, measure and reference: the rows that differ
+ * from token choice (or from the naive Bayes baseline) at 95 % (better or worse) and those that
+ * do not — the only claims the study makes.
  */
 export function studyFindings(plan: StudyPlan, results: ReadonlyMap<string, CellResult>): string[] {
-  const all = comparisons(plan, results).filter((c) => c.difference.n >= 2);
+  const all = [...comparisons(plan, results), ...baselineComparisons(plan, results)].filter((c) => c.difference.n >= 2);
+  const list = (rows: readonly Comparison[]): string => (rows.length ? rows.map((c) => c.row).join(', ') : 'none');
   const lines: string[] = [];
-  for (const scope of new Set(all.map((c) => c.scope))) {
-    for (const measure of new Set(all.filter((c) => c.scope === scope).map((c) => c.measure))) {
-      const these = all.filter((c) => c.scope === scope && c.measure === measure);
-      const higherIsBetter = measure === 'accuracy' || measure === 'corrupted accuracy';
-      const better = these.filter((c) => c.difference.significant && (c.difference.mean > 0) === higherIsBetter).map((c) => c.row);
-      const worse = these.filter((c) => c.difference.significant && (c.difference.mean > 0) !== higherIsBetter).map((c) => c.row);
-      const same = these.filter((c) => !c.difference.significant).map((c) => c.row);
-      const list = (rows: string[]) => (rows.length ? rows.join(', ') : 'none');
-      lines.push(`${scope}, ${measure}: better than token choice: ${list(better)}; worse: ${list(worse)}; no clear difference: ${list(same)}.`);
-    }
+  const keyOf = (c: Comparison): string => `${c.scope} · ${c.measure} · ${c.reference}`;
+  for (const key of new Set(all.map(keyOf))) {
+    const these = all.filter((c) => keyOf(c) === key);
+    const { scope, measure, reference } = these[0];
+    const higherIsBetter = measure === 'accuracy' || measure === 'corrupted accuracy';
+    const better = these.filter((c) => c.difference.significant && (c.difference.mean > 0) === higherIsBetter);
+    const worse = these.filter((c) => c.difference.significant && (c.difference.mean > 0) !== higherIsBetter);
+    const same = these.filter((c) => !c.difference.significant);
+    lines.push(`${scope}, ${measure}: better than ${reference}: ${list(better)}; worse: ${list(worse)}; no clear difference: ${list(same)}.`);
   }
   return lines;
 }
@@ -336,19 +363,27 @@ export function studyTables(plan: StudyPlan, results: ReadonlyMap<string, CellRe
     const rows = rowsOf(tuning).map((row) => {
       const own = tuning.filter((c) => c.row === row);
       const r = own.flatMap((c) => results.get(c.id) ?? []);
-      return [row, summarise(r, 'accuracy', 1, 100), summarise(r, 'f1', 3), summarise(r, 'corruptedAccuracy', 1, 100), summarise(r, 'corruptedF1', 3), seeds(own)];
+      return [row, summarise(r, 'accuracy', 2, 100), summarise(r, 'f1', 3), summarise(r, 'corruptedAccuracy', 2, 100), summarise(r, 'corruptedF1', 3), seeds(own)];
     });
     tables.push({
       title: `SpamAssassin fine-tuning: test accuracy (%) and spam F1, clean and with ${messageCorruption.kind}:${messageCorruption.severity} messages`,
       columns: ['model', 'accuracy ↑', 'F1 ↑', 'corrupted accuracy ↑', 'corrupted F1 ↑', 'seeds'],
       rows,
     });
-    const paired = pairedRows(compared.filter((c) => c.scope === 'fine-tuning'), ['accuracy', 'corrupted accuracy'], 1, 100);
+    const paired = pairedRows(compared.filter((c) => c.scope === 'fine-tuning'), ['accuracy', 'corrupted accuracy'], 2, 100);
     if (paired.length) {
       tables.push({
         title: 'SpamAssassin fine-tuning: each row minus token choice, seed by seed (accuracy points; paired t-test, 95 %)',
         columns: ['model', 'Δ accuracy (positive: better)', 'Δ corrupted accuracy (positive: more robust)'],
         rows: paired,
+      });
+    }
+    const againstBaseline = pairedRows(baselineComparisons(plan, results), ['accuracy', 'corrupted accuracy'], 2, 100);
+    if (againstBaseline.length) {
+      tables.push({
+        title: 'SpamAssassin fine-tuning: each row minus naive Bayes on the same characters, seed by seed (accuracy points; one-sample t-test, 95 %)',
+        columns: ['model', 'Δ accuracy (positive: better)', 'Δ corrupted accuracy (positive: more robust)'],
+        rows: againstBaseline,
       });
     }
   }
@@ -375,7 +410,7 @@ export function studyNote(plan: StudyPlan): string {
 export function studyMarkdown(plan: StudyPlan, results: ReadonlyMap<string, CellResult>): string {
   const parts = studyTables(plan, results).map((t) => `**${t.title}**\n\n| ${t.columns.join(' | ')} |\n|${t.columns.map(() => '---').join('|')}|\n${t.rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`);
   const findings = studyFindings(plan, results);
-  const claims = findings.length ? `\n\n**What the paired tests support** (95 %, seeds paired; nothing else is claimed):\n\n${findings.map((f) => `- ${f}`).join('\n')}` : '';
+  const claims = findings.length ? `\n\n**What the tests support** (95 %; against token choice seed by seed, against naive Bayes its one value; nothing else is claimed):\n\n${findings.map((f) => `- ${f}`).join('\n')}` : '';
   return `${parts.join('\n\n')}${claims}\n\n${studyNote(plan)}\n`;
 }
 
@@ -387,7 +422,7 @@ export function studyHtml(plan: StudyPlan, results: ReadonlyMap<string, CellResu
     .map((t) => `<h2>${escape(t.title)}</h2>\n<table>\n<thead><tr>${t.columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead>\n<tbody>\n${t.rows.map((r) => `<tr>${r.map((c, i) => `<t${i === 0 ? 'h scope="row"' : 'd'}>${escape(c)}</t${i === 0 ? 'h' : 'd'}>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`)
     .join('\n');
   const lines = studyFindings(plan, results);
-  const findings = lines.length ? `<h2>What the paired tests support (95 %, seeds paired)</h2>\n<ul>\n${lines.map((l) => `<li>${escape(l)}</li>`).join('\n')}\n</ul>\n` : '';
+  const findings = lines.length ? `<h2>What the tests support (95 %; against token choice seed by seed, against naive Bayes its one value)</h2>\n<ul>\n${lines.map((l) => `<li>${escape(l)}</li>`).join('\n')}\n</ul>\n` : '';
   const style = 'body{font:14px system-ui,sans-serif;margin:2em;max-width:72em}table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th[scope=row],thead th{text-align:left;background:#f6f6f6}';
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>smoe router study</title><style>${style}</style></head>\n<body>\n<h1>Router study</h1>\n${tables}\n${findings}<p>${escape(studyNote(plan))}</p>\n</body></html>\n`;
 }

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { meanStd, median, pairedDifference, planCells, samePlan, staleCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
+import { baselineComparisons, meanStd, median, pairedDifference, planCells, samePlan, staleCells, studyFindings, studyMarkdown, type CellResult, type StudyPlan } from '../src/study.js';
 import { studyPlan, studyTuning } from '../src/commands/compare.js';
 import { corruptAligned } from '../src/corruption.js';
 import { tokenizer } from '../src/tasks.js';
@@ -118,6 +118,37 @@ describe('the study plan and its statistics', () => {
     ]);
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('fine-tuned rows against naive Bayes on the same characters: each seed minus its one value, a one-sample t-test (hand-computed)', () => {
+    const cells = planCells({ rows: ['tokenChoice', 'usmoe'], corpora: ['moby-dick'], seeds: [1, 2, 3], swaps: [], finetune: true });
+    const plan = { settings: { steps: 1, batch: 1, context: 256, layers: 1, modelDim: 2, experts: 2, ffDim: 2, topK: 2, evalSize: 0 }, finetune: { steps: 1, batch: 8, lr: 0.001, warmup: 0, context: 256 }, corruption: { kind: 'substitution', severity: 3 }, messageCorruption: { kind: 'substitution', severity: 3 }, calibrationBatches: 1, cells } as unknown as StudyPlan;
+    // correct test messages of 605: naive Bayes 571 (560 corrupted); token choice +1, +3, +4 over it, usmoe +9, +10, +11; every corrupted count 560
+    const correct: Record<string, number[]> = { tokenChoice: [572, 574, 575], usmoe: [580, 581, 582] };
+    const results = new Map<string, CellResult>();
+    for (const c of cells) {
+      if (c.kind === 'finetune') results.set(c.id, { id: c.id, accuracy: correct[c.row][c.seed - 1] / 605, corruptedAccuracy: 560 / 605, seconds: 1 } as CellResult);
+      if (c.kind === 'baseline') results.set(c.id, { id: c.id, accuracy: (c.whole ? 588 : 571) / 605, corruptedAccuracy: 560 / 605, seconds: 1 } as CellResult);
+    }
+    const [tc, us] = baselineComparisons(plan, results).filter((c) => c.measure === 'accuracy');
+    // token choice: differences 1, 3, 4 messages; mean 8/3, std √(7/3), t = (8/3) / (√(7/3) / √3) ≈ 3.02 < 4.303
+    expect(tc).toMatchObject({ row: 'tokenChoice', reference: 'naive Bayes (words)', difference: { n: 3, significant: false } });
+    expect(tc.difference.mean * 605).toBeCloseTo(8 / 3, 9);
+    expect(tc.difference.std * 605).toBeCloseTo(Math.sqrt(7 / 3), 9);
+    expect(tc.difference.t).toBeCloseTo(8 / 3 / (Math.sqrt(7 / 3) / Math.sqrt(3)), 9);
+    // usmoe: 9, 10, 11; t = 10 / (1 / √3) ≈ 17.3
+    expect(us.difference).toMatchObject({ n: 3, significant: true });
+    expect(us.difference.t).toBeCloseTo(10 * Math.sqrt(3), 6);
+    expect(studyFindings(plan, results)).toEqual([
+      'fine-tuning, accuracy: better than token choice: usmoe; worse: none; no clear difference: none.',
+      'fine-tuning, corrupted accuracy: better than token choice: none; worse: none; no clear difference: usmoe.',
+      'fine-tuning, accuracy: better than naive Bayes (words): usmoe; worse: none; no clear difference: tokenChoice.',
+      'fine-tuning, corrupted accuracy: better than naive Bayes (words): none; worse: none; no clear difference: tokenChoice, usmoe.',
+    ]);
+    const markdown = studyMarkdown(plan, results);
+    expect(markdown).toContain('each row minus naive Bayes on the same characters');
+    expect(markdown).toContain('| tokenChoice | +0.44 ± 0.25 (t 3.0, no clear difference) | +0.00 ± 0.00 (the same on every seed: no t, no clear difference) |');
+    expect(markdown).toContain('| naive Bayes (words) | 94.38 |');
   });
 
   it('tables say how many seeds a row holds when cells are missing', () => {
