@@ -11,7 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LanguageModel, SequenceClassifier, type MoELayer } from '@smoe/moe';
 import { lmBatches, spamAssassin, textCorpus } from '@smoe/datasets/node';
 import { noGrad } from '@smoe/tensor';
+import { jsonDifferences } from '@smoe/trainer';
 import { fileStorage, listCheckpoints } from '@smoe/trainer/node';
+import { UsageError } from './args.js';
 import { NaiveBayes } from './baseline.js';
 import { corruptAligned, corruptString, type Corruption } from './corruption.js';
 import { runFinetune } from './commands/finetune.js';
@@ -19,7 +21,7 @@ import { runPretrain } from './commands/pretrain.js';
 import { loadModel, writeJson } from './run.js';
 import { validateSettings, type DatasetName, type RunSettings } from './settings.js';
 import { classificationScores, corpusTokens, evaluateClassifier, evaluateLanguageModel, tokenizer } from './tasks.js';
-import { finetuneOptions, parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
+import { cellInputs, finetuneOptions, parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
 
 /** A cell id as a file name (the swap rows' ids hold no path separators, but a user's router name may). */
 function fileName(id: string): string {
@@ -36,15 +38,29 @@ export function cellResultPath(dir: string, id: string): string {
   return cellFile(dir, id, 'json');
 }
 
-/** The result of a done cell, or undefined. */
-export function readCellResult(dir: string, id: string): CellResult | undefined {
-  const path = cellResultPath(dir, id);
+/**
+ * The result of a done cell, or undefined. A result computed from other inputs than `plan` gives
+ * this cell (another fine-tuning budget, say) is an error naming the first difference: it is never
+ * reported or built on as if it were this plan's. Results written before cells recorded their
+ * inputs are taken as they are.
+ */
+export function readCellResult(dir: string, plan: StudyPlan, cell: Cell): CellResult | undefined {
+  const path = cellResultPath(dir, cell.id);
   if (!existsSync(path)) return undefined;
+  let result: CellResult;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as CellResult;
+    result = JSON.parse(readFileSync(path, 'utf8')) as CellResult;
   } catch (error) {
     throw new Error(`study: ${path} is not a readable cell result (${(error as Error).message}); delete it to run the cell again`);
   }
+  if (result.inputs !== undefined) {
+    const found = jsonDifferences(result.inputs, cellInputs(plan, cell), 'inputs');
+    if (found.length) {
+      const listed = found.slice(0, 4).map((d) => `${d.path}: ${JSON.stringify(d.a)} there, ${JSON.stringify(d.b)} in the plan`).join('; ');
+      throw new UsageError(`study: ${path} was computed from other inputs than ${join(dir, 'study.json')} plans for cell ${cell.id} (${listed}${found.length > 4 ? `; ${found.length - 4} more` : ''}); delete it to run the cell again, or run compare with --update`);
+    }
+  }
+  return result;
 }
 
 /** The run folder of a cell that trains. */
@@ -134,6 +150,7 @@ export async function runCell(dir: string, plan: StudyPlan, cell: Cell, log: (li
     const corrupted = classificationScores(predict(test.texts.map((t, i) => corruptString(t.slice(0, chars), plan.messageCorruption, i))), test.labels);
     result = done({ accuracy: clean.accuracy, f1: clean.f1, corruptedAccuracy: corrupted.accuracy, corruptedF1: corrupted.f1 });
   }
+  result = { ...result, inputs: cellInputs(plan, cell) };
   await writeJson(cellResultPath(dir, cell.id), result);
   return result;
 }
@@ -162,7 +179,7 @@ export async function runCellOnce(dir: string, plan: StudyPlan, cell: Cell, log:
   const claim = cellFile(dir, cell.id, 'running');
   let waiting = false;
   for (;;) {
-    const done = readCellResult(dir, cell.id);
+    const done = readCellResult(dir, plan, cell);
     if (done) return done;
     let handle;
     try {

@@ -63,6 +63,8 @@ export interface CellResult {
   corruptedAccuracy?: number;
   corruptedF1?: number;
   seconds: number;
+  /** The cell's inputs when it ran (cellInputs): a result is only read back for the plan it was computed for. */
+  inputs?: unknown;
 }
 
 /** A training row: 'router' or 'router@k' (k: experts per token, k̄ for USMoE). */

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { writeJson } from '../src/run.js';
-import { cellResultPath, runCellOnce } from '../src/study-cells.js';
-import type { Cell, CellResult, StudyPlan } from '../src/study.js';
+import { studyPlan } from '../src/commands/compare.js';
+import { cellResultPath, readCellResult, runCellOnce } from '../src/study-cells.js';
+import { cellInputs, type Cell, type CellResult, type StudyPlan } from '../src/study.js';
 
 const cell = { kind: 'baseline', id: 'baseline.naiveBayes' } as unknown as Cell;
 const plan = {} as StudyPlan;
@@ -76,5 +77,22 @@ describe('runCellOnce', () => {
     const mine = counting(0.6);
     expect((await runCellOnce(dir, plan, cell, () => {}, mine.run)).accuracy).toBe(0.5);
     expect(mine.calls()).toBe(0);
+  });
+
+  it('a result computed for other inputs is refused, naming what differs; a copied plan and an old result without inputs are read', async () => {
+    const dir = folder();
+    const planned = studyPlan({ 'finetune-steps': 600, out: dir });
+    const longer = studyPlan({ 'finetune-steps': 1200, out: dir });
+    const tuned = planned.cells.find((c) => c.kind === 'finetune')!;
+    const pretrained = planned.cells.find((c) => c.id === tuned.source)!;
+    for (const c of [tuned, pretrained]) await writeJson(cellResultPath(dir, c.id), { id: c.id, accuracy: 0.9, seconds: 1, inputs: cellInputs(planned, c) });
+    expect(readCellResult(dir, planned, tuned)?.accuracy).toBe(0.9);
+    // the fine-tuning budget is an input of fine-tuning, not of pre-training
+    expect(readCellResult(dir, longer, pretrained)?.accuracy).toBe(0.9);
+    expect(() => readCellResult(dir, longer, tuned)).toThrow(/computed from other inputs.*inputs\.finetune\.steps: 600 there, 1200 in the plan/);
+    // the folder a study lives in is no input
+    expect(readCellResult(dir, studyPlan({ 'finetune-steps': 600, out: `${dir}-moved` }), tuned)?.accuracy).toBe(0.9);
+    await writeJson(cellResultPath(dir, tuned.id), { id: tuned.id, accuracy: 0.8, seconds: 1 });
+    expect(readCellResult(dir, longer, tuned)?.accuracy).toBe(0.8);
   });
 });

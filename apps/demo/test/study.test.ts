@@ -1,7 +1,7 @@
 // The router study (compare): its plan, its statistics, a tiny study run end to end in one
 // process and resumed, and the same cells run as separate processes with --jobs.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -235,5 +235,30 @@ describe('pnpm demo compare', () => {
     expect(fresh.status).toBe(0);
     expect(fresh.stdout).not.toContain('resuming');
     expect(fresh.stdout).toContain('pretrain: moby-dick');
+  }, 600_000);
+
+  it('--update of the fine-tuning budget alone keeps the study\'s rate and warm-up, its --jobs children run the written plan, and a result of another plan is refused', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'smoe-study-update-'));
+    const args = ['--routers', 'tokenChoice', '--seeds', '1', '--datasets', 'moby-dick', '--swaps', 'none', ...tiny.slice(8), '--jobs', '2'];
+    expect((await demo('compare', '--out', out, ...args)).status).toBe(0);
+    const updated = await demo('compare', '--out', out, ...args, '--update', '--finetune-steps', '5');
+    expect(updated.stderr).not.toMatch(/error/i);
+    expect(updated.status).toBe(0);
+    const id = 'finetune.tokenChoice.seed-1';
+    const plan = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as StudyPlan;
+    expect(plan.finetune).toMatchObject({ steps: 5, lr: studyTuning.lr });
+    const summary = JSON.parse(readFileSync(join(out, 'runs', id, 'summary.json'), 'utf8'));
+    expect(summary.settings).toMatchObject({ steps: 5, lr: studyTuning.lr, warmup: plan.finetune.warmup });
+    expect(readFileSync(join(out, 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').filter((l) => l.includes('"step"')).length).toBeGreaterThanOrEqual(5);
+    const cell = JSON.parse(readFileSync(join(out, 'cells', `${id}.json`), 'utf8')) as CellResult & { inputs: { finetune: { steps: number; lr: number } } };
+    expect(cell.inputs.finetune).toMatchObject({ steps: 5, lr: studyTuning.lr });
+    // study.json rewritten behind the study's back: its done cells are not taken as the new plan's
+    writeFileSync(join(out, 'study.json'), JSON.stringify({ ...plan, finetune: { ...plan.finetune, steps: 7 } }));
+    const child = await demo('compare', '--out', out, '--cell', id);
+    expect(child.status).toBe(2);
+    expect(child.stderr).toMatch(/computed from other inputs.*inputs\.finetune\.steps: 5 there, 7 in the plan/);
+    const report = await demo('report', out);
+    expect(report.status).toBe(2);
+    expect(report.stderr).toContain('computed from other inputs');
   }, 600_000);
 });

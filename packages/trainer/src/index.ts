@@ -17,6 +17,7 @@ export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } fro
 
 export { encodeSafetensors, decodeSafetensors, CHECKSUM_KEY, type SafetensorsTensor, type SafetensorsContents, type SafetensorsDType, type DecodeOptions } from './safetensors.js';
 export { crc32, crc32Hex } from './crc32.js';
+export { canonicalJson, firstDifference, jsonDifferences, type JsonDifference } from './json.js';
 export { encodeCheckpoint, decodeCheckpoint, applyCheckpoint, captureCheckpoint, NonFiniteTensorError, CHECKPOINT_FORMAT, type CheckpointState, type DecodedCheckpoint, type ApplyTargets, type CheckpointModel, type SaveCheckpointOptions } from './checkpoint.js';
 export { captureRngs, restoreRng, restoreRngs } from './rng-state.js';
 

@@ -12,19 +12,33 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The first path (`config.moe.experts`) where two JSON values differ, with both values; undefined when equal. */
-export function firstDifference(a: unknown, b: unknown, path = 'config'): { path: string; a: unknown; b: unknown } | undefined {
-  if (canonicalJson(a) === canonicalJson(b)) return undefined;
-  const objects = a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
-  if (objects) {
-    const ra = a as Record<string, unknown>;
-    const rb = b as Record<string, unknown>;
-    const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort();
-    for (const k of keys) {
-      const d = firstDifference(ra[k], rb[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
-      if (d) return d;
+export function firstDifference(a: unknown, b: unknown, path = 'config'): JsonDifference | undefined {
+  return jsonDifferences(a, b, path, 1)[0];
+}
+
+/** Where two JSON values differ: a path and both values. */
+export interface JsonDifference {
+  path: string;
+  a: unknown;
+  b: unknown;
+}
+
+/** Up to `limit` paths where two JSON values differ (deepest first reached, keys in sorted order), with both values. */
+export function jsonDifferences(a: unknown, b: unknown, path = 'config', limit = Infinity): JsonDifference[] {
+  const found: JsonDifference[] = [];
+  const visit = (x: unknown, y: unknown, at: string): void => {
+    if (found.length >= limit || canonicalJson(x) === canonicalJson(y)) return;
+    if (x && y && typeof x === 'object' && typeof y === 'object' && Array.isArray(x) === Array.isArray(y)) {
+      const rx = x as Record<string, unknown>;
+      const ry = y as Record<string, unknown>;
+      const keys = [...new Set([...Object.keys(rx), ...Object.keys(ry)])].sort();
+      for (const k of keys) visit(rx[k], ry[k], Array.isArray(x) ? `${at}[${k}]` : `${at}.${k}`);
+      return;
     }
-  }
-  return { path, a, b };
+    found.push({ path: at, a: x, b: y });
+  };
+  visit(a, b, path);
+  return found;
 }
 
 /** A JSON round trip of `value` (what a checkpoint will give back), with a clear error if it cannot be stored. */

@@ -141,7 +141,7 @@ function runInProcess(dir: string, cell: Cell): Promise<void> {
 async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map<string, CellResult>> {
   const results = new Map<string, CellResult>();
   for (const cell of plan.cells) {
-    const r = readCellResult(dir, cell.id);
+    const r = readCellResult(dir, plan, cell);
     if (r) results.set(cell.id, r);
   }
   const pending = plan.cells.filter((c) => !results.has(c.id));
@@ -158,7 +158,7 @@ async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map
         const [cell] = pending.splice(index, 1);
         running.add(cell.id);
         console.log(`\n=== ${cell.id} (${results.size + running.size} of ${plan.cells.length}) ===`);
-        const work = jobs > 1 ? runInProcess(dir, cell).then(() => readCellResult(dir, cell.id) as CellResult) : runCellOnce(dir, plan, cell, (l) => console.log(l));
+        const work = jobs > 1 ? runInProcess(dir, cell).then(() => readCellResult(dir, plan, cell) as CellResult) : runCellOnce(dir, plan, cell, (l) => console.log(l));
         work.then(
           (r) => results.set(cell.id, r),
           (error: unknown) => (failure = error as Error),
@@ -183,7 +183,7 @@ export async function writeStudyReport(dir: string): Promise<string> {
   const plan = JSON.parse(readFileSync(file, 'utf8')) as StudyPlan;
   const results = new Map<string, CellResult>();
   for (const cell of plan.cells) {
-    const r = readCellResult(dir, cell.id);
+    const r = readCellResult(dir, plan, cell);
     if (r) results.set(cell.id, r);
   }
   const markdown = studyMarkdown(plan, results);
