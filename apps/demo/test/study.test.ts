@@ -41,7 +41,8 @@ describe('the study plan and its statistics', () => {
   it('by default fine-tuning reads each message in one window of the pre-trained context, and the study note says so', () => {
     const plan = studyPlan({});
     expect(plan.finetune.context).toBeLessThanOrEqual(plan.settings.context);
-    expect(plan.finetune).toMatchObject({ lr: studyTuning.lr, warmup: studyTuning.warmup });
+    // two passes over the 4,836 training messages, 8 a step (docs/routing.md §8)
+    expect(plan.finetune).toMatchObject({ lr: studyTuning.lr, warmup: studyTuning.warmup, steps: 1200, batch: 8 });
     const note = studyMarkdown(plan, new Map());
     expect(note).toContain(`each read whole up to ${plan.finetune.context} characters in one window of the pre-trained context`);
     // a longer message budget than the context is read in pooled chunks, and the note says that instead
