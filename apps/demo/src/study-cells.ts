@@ -21,7 +21,7 @@ import { runPretrain } from './commands/pretrain.js';
 import { loadModel, writeJson } from './run.js';
 import { validateSettings, type DatasetName, type RunSettings } from './settings.js';
 import { classificationScores, corpusTokens, evaluateClassifier, evaluateLanguageModel, tokenizer } from './tasks.js';
-import { cellInputs, finetuneOptions, parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
+import { cellInputs, dependencies, finetuneOptions, parseRow, type Cell, type CellResult, type StudyPlan } from './study.js';
 
 /** A cell id as a file name (the swap rows' ids hold no path separators, but a user's router name may). */
 function fileName(id: string): string {
@@ -78,8 +78,24 @@ export function rowSettings(base: RunSettings, row: string, dataset: DatasetName
 
 /** Resume a half-trained cell, or start its folder over. */
 async function resumeOrStart(settings: RunSettings): Promise<RunSettings> {
-  const started = existsSync(settings.out) && (await listCheckpoints(fileStorage(settings.out))).length > 0;
+  const started = await hasCheckpoint(settings.out);
   return { ...settings, resume: started, overwrite: !started };
+}
+
+/** Whether a run folder holds a checkpoint (a model to load or a training to resume). */
+async function hasCheckpoint(folder: string): Promise<boolean> {
+  return existsSync(folder) && (await listCheckpoints(fileStorage(folder))).length > 0;
+}
+
+/**
+ * The done cells whose models `pending` cells load but whose run folders hold no checkpoint (a
+ * study kept without its run folders, in a repository, say): they must run again first.
+ */
+export async function sourcesToRedo(dir: string, pending: readonly Cell[], done: ReadonlySet<string>): Promise<string[]> {
+  const sources = [...new Set(pending.flatMap(dependencies))].filter((id) => done.has(id));
+  const gone: string[] = [];
+  for (const id of sources) if (!(await hasCheckpoint(runFolder(dir, id)))) gone.push(id);
+  return gone;
 }
 
 /** Parameters a token passes through: all but the experts, plus `runs` experts' worth per MoE layer. */

@@ -1,7 +1,7 @@
 // The router study (compare): its plan, its statistics, a tiny study run end to end in one
 // process and resumed, and the same cells run as separate processes with --jobs.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -253,6 +253,18 @@ describe('pnpm demo compare', () => {
     expect(readFileSync(join(out, 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').filter((l) => l.includes('"step"')).length).toBeGreaterThanOrEqual(5);
     const cell = JSON.parse(readFileSync(join(out, 'cells', `${id}.json`), 'utf8')) as CellResult & { inputs: { finetune: { steps: number; lr: number } } };
     expect(cell.inputs.finetune).toMatchObject({ steps: 5, lr: studyTuning.lr });
+    // a study kept without its run folders (in a repository): a cell still to run that loads a
+    // model first runs its source again; every other done cell is kept
+    const baseline = join(out, 'cells', 'baseline.naiveBayes.json');
+    const baselineStamp = statSync(baseline).mtimeMs;
+    rmSync(join(out, 'runs'), { recursive: true });
+    rmSync(join(out, 'cells', `${id}.json`));
+    const again = await demo('compare', '--out', out, ...args, '--finetune-steps', '5');
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('compare: pretrain.moby-dick.tokenChoice.seed-1 is done but its run folder holds no checkpoint, which cells still to run load; running it again');
+    expect(existsSync(join(out, 'cells', `${id}.json`))).toBe(true);
+    expect(existsSync(join(out, 'runs', 'pretrain.moby-dick.tokenChoice.seed-1'))).toBe(true);
+    expect(statSync(baseline).mtimeMs).toBe(baselineStamp);
     // study.json rewritten behind the study's back: its done cells are not taken as the new plan's
     writeFileSync(join(out, 'study.json'), JSON.stringify({ ...plan, finetune: { ...plan.finetune, steps: 7 } }));
     const child = await demo('compare', '--out', out, '--cell', id);

@@ -18,7 +18,7 @@ import { parseCorruption } from '../corruption.js';
 import { useBackend, writeJson } from '../run.js';
 import { buildSettings, datasetNames, defaultSettings, trainingFlags, type DatasetName, type RunSettings } from '../settings.js';
 import { dependencies, parseRow, planCells, samePlan, staleCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
-import { cellResultPath, readCellResult, runCellOnce, runFolder } from '../study-cells.js';
+import { cellResultPath, readCellResult, runCellOnce, runFolder, sourcesToRedo } from '../study-cells.js';
 import { taskOf } from '../tasks.js';
 import { finetuneDefaults } from './finetune.js';
 
@@ -145,6 +145,12 @@ async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map
   for (const cell of plan.cells) {
     const r = readCellResult(dir, plan, cell);
     if (r) results.set(cell.id, r);
+  }
+  // a model that pending cells load must be on disk: a done cell whose run folder is gone runs again
+  for (const id of await sourcesToRedo(dir, plan.cells.filter((c) => !results.has(c.id)), new Set(results.keys()))) {
+    console.log(`compare: ${id} is done but its run folder holds no checkpoint, which cells still to run load; running it again`);
+    await rm(cellResultPath(dir, id), { force: true });
+    results.delete(id);
   }
   const pending = plan.cells.filter((c) => !results.has(c.id));
   if (results.size) console.log(`compare: resuming ${dir}: ${results.size} of ${plan.cells.length} cells done`);
