@@ -178,6 +178,10 @@ describe('pnpm demo compare', () => {
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.status).toBe(0);
     const plan = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as StudyPlan;
+    // a cell that loads a model runs as soon as the model is there, before the next training
+    const order = [...first.stdout.matchAll(/^=== (\S+) \(/gm)].map((m) => m[1]);
+    expect(order.slice(0, 6)).toEqual(['pretrain.moby-dick.dense.seed-1', 'finetune.dense.seed-1', 'pretrain.moby-dick.tokenChoice.seed-1', 'swap.moby-dick.usmoe@1.5.seed-1', 'swap.moby-dick.usmoe@1.5-raw.seed-1', 'finetune.tokenChoice.seed-1']);
+    expect(order).toHaveLength(plan.cells.length);
     const files = readdirSync(join(out, 'cells'));
     expect(files).toHaveLength(plan.cells.length);
     const markdown = readFileSync(join(out, 'study.md'), 'utf8');

@@ -161,7 +161,11 @@ async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map
       if (failure && running.size === 0) return resolve();
       if (!pending.length && !running.size) return resolve();
       while (!failure && running.size < jobs) {
-        const index = pending.findIndex((c) => dependencies(c).every((d) => results.has(d)));
+        // a cell that loads a model goes before a new training: a checkpoint is used soon after it
+        // is written, and a study stopped part-way leaves fewer models that no result has used yet
+        const ready = (c: Cell): boolean => dependencies(c).every((d) => results.has(d));
+        const loading = pending.findIndex((c) => dependencies(c).length > 0 && ready(c));
+        const index = loading >= 0 ? loading : pending.findIndex(ready);
         if (index < 0) break;
         const [cell] = pending.splice(index, 1);
         running.add(cell.id);
