@@ -250,6 +250,7 @@ describe('pnpm demo compare', () => {
     expect(updated.stderr).not.toMatch(/error/i);
     expect(updated.status).toBe(0);
     const id = 'finetune.tokenChoice.seed-1';
+    expect(updated.stdout).toContain(`cells carry over; redoing ${id}\n`);
     const plan = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as StudyPlan;
     expect(plan.finetune).toMatchObject({ steps: 5, lr: studyTuning.lr });
     const summary = JSON.parse(readFileSync(join(out, 'runs', id, 'summary.json'), 'utf8'));
@@ -277,5 +278,11 @@ describe('pnpm demo compare', () => {
     const report = await demo('report', out);
     expect(report.status).toBe(2);
     expect(report.stderr).toContain('computed from other inputs');
+    // with study.json as the study wrote it, another seed is new work, and nothing is redone
+    writeFileSync(join(out, 'study.json'), JSON.stringify(plan));
+    const seeds = args.map((a, i) => (args[i - 1] === '--seeds' ? '1,2' : a));
+    const more = await demo('compare', '--out', out, ...seeds, '--update', '--finetune-steps', '5');
+    expect(more.status).toBe(0);
+    expect(more.stdout).toContain('cells carry over; redoing none; new: pretrain.moby-dick.tokenChoice.seed-2, finetune.tokenChoice.seed-2\n');
   }, 600_000);
 });

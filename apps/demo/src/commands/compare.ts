@@ -120,7 +120,10 @@ async function openStudy(dir: string, plan: StudyPlan, overwrite: boolean, updat
       await rm(cellResultPath(dir, id), { force: true });
       await rm(runFolder(dir, id), { recursive: true, force: true });
     }
-    console.log(`compare: updating ${dir}: ${plan.cells.length - stale.length} of ${plan.cells.length} cells carry over; redoing ${stale.length ? stale.join(', ') : 'none'}`);
+    const known = new Set(previous.cells.map((c) => c.id));
+    const redo = stale.filter((id) => known.has(id));
+    const added = stale.filter((id) => !known.has(id));
+    console.log(`compare: updating ${dir}: ${plan.cells.length - stale.length} of ${plan.cells.length} cells carry over; redoing ${redo.length ? redo.join(', ') : 'none'}${added.length ? `; new: ${added.join(', ')}` : ''}`);
     await writeJson(file, plan);
     return;
   }
