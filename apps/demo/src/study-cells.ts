@@ -40,7 +40,7 @@ export function cellResultPath(dir: string, id: string): string {
 
 /**
  * The result of a done cell, or undefined. A result computed from other inputs than `plan` gives
- * this cell (another fine-tuning budget, say) is an error naming the first difference: it is never
+ * this cell (another fine-tuning budget, say) is an error naming what differs: it is never
  * reported or built on as if it were this plan's. Results written before cells recorded their
  * inputs are taken as they are.
  */
@@ -61,6 +61,16 @@ export function readCellResult(dir: string, plan: StudyPlan, cell: Cell): CellRe
     }
   }
   return result;
+}
+
+/** The results of the plan's done cells, by cell id (readCellResult for each). */
+export function readCellResults(dir: string, plan: StudyPlan): Map<string, CellResult> {
+  const results = new Map<string, CellResult>();
+  for (const cell of plan.cells) {
+    const r = readCellResult(dir, plan, cell);
+    if (r) results.set(cell.id, r);
+  }
+  return results;
 }
 
 /** The run folder of a cell that trains. */

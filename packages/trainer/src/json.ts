@@ -23,7 +23,7 @@ export interface JsonDifference {
   b: unknown;
 }
 
-/** Up to `limit` paths where two JSON values differ (deepest first reached, keys in sorted order), with both values. */
+/** Up to `limit` leaf paths where two JSON values differ, in sorted key order, with both values. */
 export function jsonDifferences(a: unknown, b: unknown, path = 'config', limit = Infinity): JsonDifference[] {
   const found: JsonDifference[] = [];
   const visit = (x: unknown, y: unknown, at: string): void => {

@@ -18,7 +18,7 @@ import { parseCorruption } from '../corruption.js';
 import { useBackend, writeJson } from '../run.js';
 import { buildSettings, datasetNames, defaultSettings, trainingFlags, type DatasetName, type RunSettings } from '../settings.js';
 import { dependencies, parseRow, planCells, samePlan, staleCells, studyHtml, studyMarkdown, type Cell, type CellResult, type StudyPlan } from '../study.js';
-import { cellResultPath, readCellResult, runCellOnce, runFolder, sourcesToRedo } from '../study-cells.js';
+import { cellResultPath, readCellResult, readCellResults, runCellOnce, runFolder, sourcesToRedo } from '../study-cells.js';
 import { taskOf } from '../tasks.js';
 import { finetuneDefaults } from './finetune.js';
 
@@ -144,11 +144,7 @@ function runInProcess(dir: string, cell: Cell): Promise<void> {
 
 /** Runs every cell not done yet, `jobs` at a time, a cell only after the cells it needs. */
 async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map<string, CellResult>> {
-  const results = new Map<string, CellResult>();
-  for (const cell of plan.cells) {
-    const r = readCellResult(dir, plan, cell);
-    if (r) results.set(cell.id, r);
-  }
+  const results = readCellResults(dir, plan);
   // a model that pending cells load must be on disk: a done cell whose run folder is gone runs again
   for (const id of await sourcesToRedo(dir, plan.cells.filter((c) => !results.has(c.id)), new Set(results.keys()))) {
     console.log(`compare: ${id} is done but its run folder holds no checkpoint, which cells still to run load; running it again`);
@@ -158,6 +154,7 @@ async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map
   const pending = plan.cells.filter((c) => !results.has(c.id));
   if (results.size) console.log(`compare: resuming ${dir}: ${results.size} of ${plan.cells.length} cells done`);
   const running = new Set<string>();
+  const ready = (c: Cell): boolean => dependencies(c).every((d) => results.has(d));
   let failure: Error | null = null;
   await new Promise<void>((resolve) => {
     const next = (): void => {
@@ -166,7 +163,6 @@ async function runStudy(dir: string, plan: StudyPlan, jobs: number): Promise<Map
       while (!failure && running.size < jobs) {
         // a cell that loads a model goes before a new training: a checkpoint is used soon after it
         // is written, and a study stopped part-way leaves fewer models that no result has used yet
-        const ready = (c: Cell): boolean => dependencies(c).every((d) => results.has(d));
         const loading = pending.findIndex((c) => dependencies(c).length > 0 && ready(c));
         const index = loading >= 0 ? loading : pending.findIndex(ready);
         if (index < 0) break;
@@ -196,11 +192,7 @@ export async function writeStudyReport(dir: string): Promise<string> {
   const file = join(dir, 'study.json');
   if (!existsSync(file)) throw new UsageError(`report: ${dir} holds no study.json; run 'pnpm demo compare --out ${dir}' first`);
   const plan = JSON.parse(readFileSync(file, 'utf8')) as StudyPlan;
-  const results = new Map<string, CellResult>();
-  for (const cell of plan.cells) {
-    const r = readCellResult(dir, plan, cell);
-    if (r) results.set(cell.id, r);
-  }
+  const results = readCellResults(dir, plan);
   const markdown = studyMarkdown(plan, results);
   await writeFile(join(dir, 'study.md'), markdown);
   await writeFile(join(dir, 'study.html'), studyHtml(plan, results));
