@@ -231,8 +231,10 @@ function pairedCell(d: ReturnType<typeof pairedDifference>, digits: number, scal
   // signs of the rounded values: a difference that rounds to zero shows as +0.00, not −0.00
   const rounded = (v: number, places: number): number => Number(v.toFixed(places)) || 0;
   const mean = rounded(d.mean * scale, digits);
-  const shown = `${mean >= 0 ? '+' : '−'}${Math.abs(mean).toFixed(digits)} ± ${(d.std * scale).toFixed(digits)}`;
-  if (d.n < 2) return `${shown} (1 seed)`;
+  const signed = `${mean >= 0 ? '+' : '−'}${Math.abs(mean).toFixed(digits)}`;
+  // one pair has no spread: show the difference alone, not a "± 0.000" it never measured
+  if (d.n < 2) return `${signed} (1 seed)`;
+  const shown = `${signed} ± ${(d.std * scale).toFixed(digits)}`;
   if (d.same) return `${shown} (the same on every seed: no t, no clear difference)`;
   const t = rounded(d.t, 1).toFixed(1).replace('-', '−');
   return `${shown} (t ${t}${d.significant ? (d.mean < 0 ? ', lower' : ', higher') : ', no clear difference'})`;

@@ -161,6 +161,18 @@ describe('the study plan and its statistics', () => {
     expect(studyMarkdown(plan, results)).toContain(`| tokenChoice | 3.000 ± ${Math.SQRT1_2.toFixed(3)} | 3.500 ± ${Math.SQRT1_2.toFixed(3)} | 0.500 ± 0.000 |`);
   });
 
+  it('a difference over one seed is shown without a spread it never measured', () => {
+    const cells = planCells({ rows: ['tokenChoice', 'dense'], corpora: ['moby-dick'], seeds: [1, 2], swaps: [], finetune: false });
+    const plan = { settings: { steps: 1, batch: 1, context: 2, layers: 1, modelDim: 2, experts: 2, ffDim: 2, topK: 2, evalSize: 0 }, finetune: { steps: 1 }, corruption: { kind: 'substitution', severity: 3 }, messageCorruption: { kind: 'substitution', severity: 3 }, calibrationBatches: 1, cells } as unknown as StudyPlan;
+    const seed1 = (row: string) => cells.find((c) => c.row === row && (c as { seed: number }).seed === 1)!.id;
+    // dense − token choice on seed 1: clean 2.4 − 2.5 = −0.1; degradation 0.7 − 0.5 = +0.2
+    const results = new Map<string, CellResult>([
+      [seed1('tokenChoice'), { id: seed1('tokenChoice'), clean: 2.5, corrupted: 3, seconds: 1 }],
+      [seed1('dense'), { id: seed1('dense'), clean: 2.4, corrupted: 3.1, seconds: 1 }],
+    ]);
+    expect(studyMarkdown(plan, results)).toContain('| dense | −0.100 (1 seed) | +0.200 (1 seed) |');
+  });
+
   it('corrupted inputs stay aligned with the clean text, character by character', () => {
     const text = 'Call me Ishmael. Some years ago — never mind how long precisely';
     const clean = tokenizer.encode(text);
