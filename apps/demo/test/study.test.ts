@@ -24,6 +24,11 @@ function demo(...args: string[]): Promise<{ status: number | null; stdout: strin
   });
 }
 
+/** A minimal plan around `cells`: the settings the report's tables and note read, nothing trained. */
+function tablePlan(cells: StudyPlan['cells']): StudyPlan {
+  return { settings: { steps: 1, batch: 1, context: 2, layers: 1, modelDim: 2, experts: 2, ffDim: 2, topK: 2, evalSize: 0 }, finetune: { steps: 1 }, corruption: { kind: 'substitution', severity: 3 }, messageCorruption: { kind: 'substitution', severity: 3 }, calibrationBatches: 1, cells } as unknown as StudyPlan;
+}
+
 // Two routers, one corpus, two seeds, the swap and fine-tuning, each cell a few steps.
 const tiny = ['--routers', 'dense,tokenChoice', '--datasets', 'moby-dick', '--seeds', '1,2', '--swaps', 'usmoe@1.5', '--steps', '3', '--batch', '2', '--context', '16', '--layers', '1', '--model-dim', '8', '--heads', '2', '--ff-dim', '8', '--experts', '4', '--eval-size', '200', '--finetune-steps', '2', '--finetune-chars', '40', '--calibration-batches', '2', '--backend', 'cpu', '--warmup', '0'];
 
@@ -154,7 +159,7 @@ describe('the study plan and its statistics', () => {
 
   it('tables say how many seeds a row holds when cells are missing', () => {
     const cells = planCells({ rows: ['tokenChoice'], corpora: ['moby-dick'], seeds: [1, 2], swaps: [], finetune: false });
-    const plan = { settings: { steps: 1, batch: 1, context: 2, layers: 1, modelDim: 2, experts: 2, ffDim: 2, topK: 2, evalSize: 0 }, finetune: { steps: 1 }, corruption: { kind: 'substitution', severity: 3 }, messageCorruption: { kind: 'substitution', severity: 3 }, calibrationBatches: 1, cells } as unknown as StudyPlan;
+    const plan = tablePlan(cells);
     const results = new Map<string, CellResult>([[cells[0].id, { id: cells[0].id, clean: 2.5, corrupted: 3, seconds: 1 }]]);
     expect(studyMarkdown(plan, results)).toContain('| tokenChoice | 2.500 | 3.000 | 0.500 | – | – | – | – | – | 1 of 2 |');
     results.set(cells[1].id, { id: cells[1].id, clean: 3.5, corrupted: 4, seconds: 1 });
@@ -163,7 +168,7 @@ describe('the study plan and its statistics', () => {
 
   it('a difference over one seed is shown without a spread it never measured', () => {
     const cells = planCells({ rows: ['tokenChoice', 'dense'], corpora: ['moby-dick'], seeds: [1, 2], swaps: [], finetune: false });
-    const plan = { settings: { steps: 1, batch: 1, context: 2, layers: 1, modelDim: 2, experts: 2, ffDim: 2, topK: 2, evalSize: 0 }, finetune: { steps: 1 }, corruption: { kind: 'substitution', severity: 3 }, messageCorruption: { kind: 'substitution', severity: 3 }, calibrationBatches: 1, cells } as unknown as StudyPlan;
+    const plan = tablePlan(cells);
     const seed1 = (row: string) => cells.find((c) => c.row === row && (c as { seed: number }).seed === 1)!.id;
     // dense − token choice on seed 1: clean 2.4 − 2.5 = −0.1; degradation 0.7 − 0.5 = +0.2
     const results = new Map<string, CellResult>([
